@@ -20,7 +20,13 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 lib_of = $(BUILD)/$(1)/lib$(1).a
 
 .PHONY: all deps run test unit blackbox bench clean help
-all: $(addprefix $(BIN)/,$(PROGRAMS)) $(BIN)/unit-tests $(BIN)/hello-mhd
+TOOLS := $(patsubst tests/tools/%.c,$(BIN)/%,$(wildcard tests/tools/*.c))
+all: $(addprefix $(BIN)/,$(PROGRAMS)) $(BIN)/unit-tests $(BIN)/hello-mhd $(TOOLS)
+
+# Test tools: one program per file, linked with common.
+$(BIN)/%: $(BUILD)/tests/tools/%.o $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
