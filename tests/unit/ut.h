@@ -1,4 +1,4 @@
-/* Minimal unit-test registry: TEST(name) { CHECK(...); } in any tests/unit/*.c file.
+/* Minimal unit-test registry: TEST(name) { CHECK(...); } in any C file under tests/unit.
  * The runner (runner.c) prints one line per failure and closes with "N passed, N failed". */
 #ifndef WH_UT_H
 #define WH_UT_H

@@ -1,0 +1,140 @@
+/* Subscriber side of the bus: apply events in seq order, exactly once per database. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <nng/nng.h>
+#include <nng/protocol/pubsub0/sub.h>
+#include "bus.h"
+#include "mpjson.h"
+#include "rpc.h"
+#include "log.h"
+
+#define CATCH_UP_BATCH 500
+
+struct bus_sub {
+    bus_sub_opts o;
+    char *bus_url;
+    db_conn *db;
+    rpc_client *space;
+    nng_socket sock;
+    pthread_t thread;
+    atomic_int stopping;
+    atomic_llong last_seq;
+};
+
+static int load_state(bus_sub *s) {
+    if (db_exec(s->db, "CREATE TABLE IF NOT EXISTS bus_state"
+                       "(id INTEGER PRIMARY KEY CHECK (id = 1), last_seq INTEGER NOT NULL)") ||
+        db_exec(s->db, "INSERT OR IGNORE INTO bus_state(id, last_seq) VALUES (1, 0)"))
+        return -1;
+    sqlite3_stmt *st = db_stmt(s->db, "SELECT last_seq FROM bus_state WHERE id = 1");
+    if (!st || sqlite3_step(st) != SQLITE_ROW) return -1;
+    atomic_store(&s->last_seq, sqlite3_column_int64(st, 0));
+    sqlite3_reset(st);
+    return 0;
+}
+
+/* Applies one event and records its seq in the same transaction. 0 = applied. */
+static int apply_one(bus_sub *s, const json_t *ev) {
+    json_int_t seq = json_integer_value(json_object_get(ev, "seq"));
+    if (seq <= atomic_load(&s->last_seq)) return 0;          /* already applied */
+    if (db_begin(s->db) != SQLITE_OK) return -1;
+    if (s->o.apply(s->db, ev, s->o.arg) != 0) {
+        db_rollback(s->db);
+        LOG_WARN(NULL, "bus event %lld not applied; will retry", (long long)seq);
+        return -1;
+    }
+    sqlite3_stmt *st = db_stmt(s->db, "UPDATE bus_state SET last_seq = ?1 WHERE id = 1");
+    if (!st || db_bind_int(st, 1, seq) || sqlite3_step(st) != SQLITE_DONE) {
+        if (st) sqlite3_reset(st);
+        db_rollback(s->db);
+        return -1;
+    }
+    sqlite3_reset(st);
+    if (db_commit(s->db) != SQLITE_OK) return -1;
+    atomic_store(&s->last_seq, seq);
+    if (s->o.after) s->o.after(ev, s->o.arg);
+    return 0;
+}
+
+/* Asks svc-space for everything after last_seq, in batches. 0 when up to date. */
+static int catch_up(bus_sub *s) {
+    for (;;) {
+        json_t *args = json_pack("{s:I,s:i}", "after", (json_int_t)atomic_load(&s->last_seq),
+                                 "limit", CATCH_UP_BATCH);
+        json_t *reply = NULL;
+        rpc_meta meta = {.rid = "bus-catch-up"};
+        int st = rpc_call(s->space, 0, "bus.since", &meta, args, 5000, &reply);
+        json_decref(args);
+        json_t *events = json_object_get(reply, "events");
+        if (st != 200 || !json_is_array(events)) { json_decref(reply); return -1; }
+        size_t i, n = json_array_size(events);
+        json_t *ev;
+        json_array_foreach(events, i, ev) {
+            if (apply_one(s, ev)) { json_decref(reply); return -1; }
+        }
+        json_decref(reply);
+        if (n < CATCH_UP_BATCH) return 0;
+    }
+}
+
+static void *sub_main(void *arg) {
+    bus_sub *s = arg;
+    int need_catch_up = 1;
+    while (!atomic_load(&s->stopping)) {
+        if (need_catch_up) need_catch_up = catch_up(s) != 0;
+        void *buf = NULL;
+        size_t len = 0;
+        int rv = nng_recv(s->sock, &buf, &len, NNG_FLAG_ALLOC);
+        if (rv == NNG_ECLOSED) break;
+        if (rv) { need_catch_up = 1; continue; }    /* timeout: poll in case one was lost */
+        json_t *ev = mp_decode(buf, len);
+        nng_free(buf, len);
+        json_int_t seq = json_integer_value(json_object_get(ev, "seq"));
+        if (ev && seq == atomic_load(&s->last_seq) + 1) need_catch_up = apply_one(s, ev) != 0;
+        else if (ev && seq > atomic_load(&s->last_seq)) need_catch_up = 1;   /* a gap */
+        json_decref(ev);
+    }
+    return NULL;
+}
+
+bus_sub *bus_sub_start(const bus_sub_opts *o) {
+    bus_sub *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->o = *o;
+    if (s->o.poll_ms <= 0) s->o.poll_ms = 2000;
+    int rv;
+    if (!(s->db = db_open(o->db_path, NULL)) || load_state(s) ||
+        !(s->space = rpc_client_open(o->space_rpc_urls)))
+        goto fail;
+    if ((rv = nng_sub0_open(&s->sock)) ||
+        (rv = nng_socket_set(s->sock, NNG_OPT_SUB_SUBSCRIBE, "", 0)) ||
+        (rv = nng_socket_set_ms(s->sock, NNG_OPT_RECVTIMEO, s->o.poll_ms)) ||
+        (rv = nng_socket_set_ms(s->sock, NNG_OPT_RECONNMAXT, 500)) ||
+        (rv = nng_dial(s->sock, o->bus_url, NULL, NNG_FLAG_NONBLOCK))) {
+        LOG_ERROR(NULL, "bus subscriber %s: %s", o->bus_url, nng_strerror(rv));
+        nng_close(s->sock);
+        goto fail;
+    }
+    if (pthread_create(&s->thread, NULL, sub_main, s)) { nng_close(s->sock); goto fail; }
+    LOG_INFO(NULL, "bus subscriber on %s from seq %lld", o->bus_url, (long long)atomic_load(&s->last_seq));
+    return s;
+fail:
+    rpc_client_close(s->space);
+    db_close(s->db);
+    free(s);
+    return NULL;
+}
+
+void bus_sub_stop(bus_sub *s) {
+    if (!s) return;
+    atomic_store(&s->stopping, 1);
+    nng_close(s->sock);
+    pthread_join(s->thread, NULL);
+    rpc_client_close(s->space);
+    db_close(s->db);
+    free(s);
+}
+
+long long bus_sub_last_seq(bus_sub *s) { return atomic_load(&s->last_seq); }
