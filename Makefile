@@ -40,9 +40,11 @@ define program_rules
 $(call lib_of,$(1)): $(call obj,$(filter-out $(1)/main.c,$(wildcard $(1)/*.c)))
 	@mkdir -p $$(dir $$@)
 	rm -f $$@ && ar rcs $$@ $$^ $(BUILD)/common/empty.o
+# whole-archive: modules reached only through weak references (gateway) still link in
 $(BIN)/$(1): $(call obj,$(1)/main.c) $(call lib_of,$(1)) $(COMMON_LIB)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS) -o $$@ $$^ $$(LDLIBS)
+	$$(CC) $$(CFLAGS) -o $$@ $(call obj,$(1)/main.c) -Wl,--whole-archive $(call lib_of,$(1)) \
+	  -Wl,--no-whole-archive $(COMMON_LIB) $$(LDLIBS)
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call program_rules,$(p))))
 

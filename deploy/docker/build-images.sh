@@ -66,9 +66,10 @@ for p in "${procs[@]}"; do
     mkdir -p "$root/etc/ssl/certs"; cp -L /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
   fi
   if echo "$libs" | grep -q libmagic; then
-    for m in /usr/lib/file/magic.mgc /usr/share/misc/magic.mgc; do
-      [ -e "$m" ] && copy_lib "$m" "$root"
-    done
+    # libmagic's default is /usr/share/misc/magic(.mgc), on Debian a link to
+    # /usr/lib/file/magic.mgc: copy the database once, keep the link
+    copy_lib /usr/lib/file/magic.mgc "$root"
+    mkdir -p "$root/usr/share/misc"; ln -sf ../../lib/file/magic.mgc "$root/usr/share/misc/magic.mgc"
   fi
   chmod 1777 "$root/tmp"
 

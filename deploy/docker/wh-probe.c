@@ -176,9 +176,30 @@ static int env_true(const char *name) {
     return v && (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes"));
 }
 
+/* SHARD_INDEX=auto (or unset with SHARD_FROM_HOSTNAME=1): the hostname's -N suffix, the
+ * StatefulSet pod ordinal. Sets SHARD_INDEX in this process's environment. 0 ok, -1 error. */
+static int resolve_shard_index(void) {
+    const char *si = getenv("SHARD_INDEX");
+    if (!((si && !strcmp(si, "auto")) || (!si && env_true("SHARD_FROM_HOSTNAME")))) return 0;
+    char host[256] = {0};
+    const char *h = getenv("HOSTNAME");
+    if (h) snprintf(host, sizeof host, "%s", h);
+    else gethostname(host, sizeof host - 1);
+    char *dot = strchr(host, '.');
+    if (dot) *dot = 0;
+    char *dash = strrchr(host, '-');
+    if (!dash || !dash[1] || strspn(dash + 1, "0123456789") != strlen(dash + 1)) {
+        fprintf(stderr, "wh-probe: SHARD_INDEX=auto but hostname %s has no -N suffix\n", host);
+        return -1;
+    }
+    setenv("SHARD_INDEX", dash + 1, 1);
+    return 0;
+}
+
 static int probe_svc(const char *name) {
     char env[64], url[512];
     snprintf(env, sizeof env, "%s_RPC_URL", name);
+    if (resolve_shard_index()) return 2;
     const char *list = getenv(env);
     const char *si = getenv("SHARD_INDEX");
     int idx = si && *si >= '0' && *si <= '9' ? atoi(si) : 0;
@@ -201,21 +222,8 @@ static int do_exec(int argc, char **argv) {
         else return usage();
     }
     if (i >= argc) return usage();
-    const char *si = getenv("SHARD_INDEX");
-    if ((si && !strcmp(si, "auto")) || (!si && env_true("SHARD_FROM_HOSTNAME"))) {
-        char host[256] = {0};
-        const char *h = getenv("HOSTNAME");
-        if (h) snprintf(host, sizeof host, "%s", h);
-        else gethostname(host, sizeof host - 1);
-        char *dot = strchr(host, '.');
-        if (dot) *dot = 0;
-        char *dash = strrchr(host, '-');
-        if (!dash || !dash[1] || strspn(dash + 1, "0123456789") != strlen(dash + 1)) {
-            fprintf(stderr, "wh-probe: SHARD_INDEX=auto but hostname %s has no -N suffix\n", host);
-            return 2;
-        }
-        setenv("SHARD_INDEX", dash + 1, 1);
-    }
+    if (resolve_shard_index()) return 2;
+    const char *si;
     if (env_true("WH_BIND_ANY")) {
         si = getenv("SHARD_INDEX");
         int idx = si ? atoi(si) : 0;
