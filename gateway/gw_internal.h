@@ -61,4 +61,6 @@ char *gw_metrics_render(void);                                          /* mallo
 
 /* ---- backends ---- */
 int gw_backend_enabled(gw_service s);
+int gw_backends_open(void);    /* GATEWAY_BACKENDS, GATEWAY_RPC_TIMEOUT_MS */
+void gw_backends_close(void);
 #endif

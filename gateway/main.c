@@ -17,27 +17,6 @@ __attribute__((weak)) void ws_module_shutdown(void);
 __attribute__((weak)) int upload_module_init(void);
 __attribute__((weak)) void upload_module_shutdown(void);
 
-static rpc_client *clients[SVC_COUNT];
-static int enabled[SVC_COUNT];
-static int rpc_timeout;
-
-rpc_client *gw_client(gw_service s) { return clients[s]; }
-int gw_rpc_timeout_ms(void) { return rpc_timeout; }
-int gw_backend_enabled(gw_service s) { return s < SVC_COUNT && enabled[s]; }
-
-static int open_backends(void) {
-    const char *list = cfg_str("GATEWAY_BACKENDS", "space,chat,notes,wallet,storage");
-    static const char *env_names[SVC_COUNT] = {"SPACE", "CHAT", "NOTES", "WALLET", "STORAGE"};
-    for (int s = 0; s < SVC_COUNT; s++) {
-        char item[32];
-        for (int i = 0; cfg_list_item(list, i, item, sizeof item) == 0; i++)
-            if (!strcmp(item, gw_service_name((gw_service)s))) enabled[s] = 1;
-        /* Every client exists (routes to a disabled service answer 503 before using it). */
-        if (!(clients[s] = rpc_client_open(cfg_rpc_urls(env_names[s])))) return -1;
-    }
-    return 0;
-}
-
 static void raise_fd_limit(void) {
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -56,8 +35,7 @@ int main(void) {
     signal(SIGPIPE, SIG_IGN);
     raise_fd_limit();
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    rpc_timeout = (int)cfg_int("GATEWAY_RPC_TIMEOUT_MS", 5000);
-    if (gw_auth_init() || open_backends() || gw_members_init()) return 1;
+    if (gw_auth_init() || gw_backends_open() || gw_members_init()) return 1;
     if (ws_module_init && ws_module_init() != 0) { LOG_ERROR(NULL, "websocket module failed"); return 1; }
     if (upload_module_init && upload_module_init() != 0) { LOG_ERROR(NULL, "upload module failed"); return 1; }
 
@@ -95,7 +73,7 @@ int main(void) {
     if (upload_module_shutdown) upload_module_shutdown();
     MHD_stop_daemon(d);
     gw_members_shutdown();
-    for (int s = 0; s < SVC_COUNT; s++) rpc_client_close(clients[s]);
+    gw_backends_close();
     curl_global_cleanup();
     LOG_INFO(NULL, "gateway stopped");
     return 0;

@@ -20,9 +20,9 @@ void upload_files_cleanup(void *state);
 /* Largest body accepted before streaming starts: STORAGE_MAX_MEDIA_MB (default 100) + 1 MiB
  * of multipart overhead. Bigger Content-Lengths get 413 at once. */
 int64_t upload_body_limit(void);
-/* Shard of svc-storage for a file key "<category>/<space_id>/..." (0 if it has none);
- * -1 when the key has characters a stored key never has (no traversal, no encoding). */
-int upload_key_shard(const char *key);
+/* 1 when key can be a stored key "<category>/<space_id>/<hex>.<ext>": only [a-z0-9/.], no
+ * "..", a positive space id after the first "/" (svc-storage checks the exact shape). */
+int upload_key_valid(const char *key);
 /* Parse a single "bytes=a-b" / "bytes=a-" / "bytes=-n" range against size into [*from, *to].
  * 1 valid range, 0 header absent or not understood (serve the whole file), -1 unsatisfiable. */
 int upload_parse_range(const char *h, int64_t size, int64_t *from, int64_t *to);

@@ -18,33 +18,6 @@ typedef struct files_state {
     int64_t chunk_off;       /* absolute offset of chunk */
 } files_state;
 
-int upload_parse_range(const char *h, int64_t size, int64_t *from, int64_t *to) {
-    if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ',')) return 0;
-    const char *p = h + 6;
-    char *end;
-    if (*p == '-') {
-        long long n = strtoll(p + 1, &end, 10);
-        if (*end || end == p + 1 || n <= 0) return 0;
-        if (size == 0) return -1;
-        *from = n >= size ? 0 : size - n;
-        *to = size - 1;
-        return 1;
-    }
-    long long a = strtoll(p, &end, 10);
-    if (end == p || *end != '-' || a < 0) return 0;
-    p = end + 1;
-    long long b = size - 1;
-    if (*p) {
-        b = strtoll(p, &end, 10);
-        if (*end || b < a) return 0;
-        if (b >= size) b = size - 1;
-    }
-    if (a >= size) return -1;
-    *from = a;
-    *to = b;
-    return 1;
-}
-
 static ssize_t read_piece(void *cls, uint64_t pos, char *buf, size_t max) {
     files_state *s = cls;
     int64_t at = s->base + (int64_t)pos;
@@ -87,8 +60,8 @@ enum MHD_Result upload_files_handler(struct MHD_Connection *conn, const gw_req_i
                                      void **state) {
     if (!*state) { *state = (void *)1; return MHD_YES; }   /* MHD: answer on the second call */
     const char *key = info->url + strlen("/files/");
-    int shard = upload_key_shard(key);
-    if (shard < 0) return gw_respond_error(conn, 404, "文件不存在");
+    if (!upload_key_valid(key)) return gw_respond_error(conn, 404, "文件不存在");
+    int shard = rpc_shard_for_space(gw_client(SVC_STORAGE), strtoll(strchr(key, '/') + 1, NULL, 10));
     json_t *args = json_pack("{s:s}", "key", key), *meta = NULL;
     rpc_meta m = {info->rid, NULL, NULL, info->ip};
     int st = rpc_call(gw_client(SVC_STORAGE), shard, "storage.get_meta", &m, args,

@@ -1,9 +1,11 @@
 /* POST /api/upload: multipart/form-data parsed by MHD's post processor and forwarded to
- * svc-storage in UPLOAD_CHUNK pieces (put_begin, put_chunk*, put_commit | put_abort), never
- * holding more than one chunk of the body. Form fields (category, space_id, user_id,
+ * svc-storage in UPLOAD_CHUNK pieces (put_begin, put_chunk*, put_commit | put_abort). Chunks
+ * are pipelined: one put_chunk is in flight (async RPC) while the next is read, so the body
+ * held is at most two chunks. Form fields (category, space_id, user_id,
  * message_type/media_type) must come before the file part, as wx.uploadFile sends them.
  * After the first error the rest of the body is read and dropped (bounded by the body
  * limit) so the client always receives the status and its detail. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +23,12 @@ typedef struct upload_state {
     char upload_id[40], role[8];
     int64_t space, sent;
     int shard;
-    char *buf;
+    char *buf, *spare;       /* filling / in flight */
     size_t buf_len;
+    pthread_mutex_t mu;      /* guards the in-flight chunk's outcome */
+    pthread_cond_t cv;
+    int inflight, async_st;
+    char async_detail[160];
     int64_t dropped;
     int err;                 /* HTTP status of the first error, 0 = none */
     char detail[160];
@@ -56,19 +62,57 @@ static int storage_call(upload_state *s, const char *method, json_t *args, json_
     return st;
 }
 
-static int flush_chunk(upload_state *s) {
-    if (s->err || !s->upload_id[0] || s->buf_len == 0) return s->err;
-    json_t *data = json_stringn_nocheck(s->buf, s->buf_len);
-    if (!data) { fail(s, 503, "内存不足"); return s->err; }
-    json_t *args = json_pack("{s:s, s:I, s:o}", "upload_id", s->upload_id, "offset",
-                             (json_int_t)s->sent, "data", data);
-    if (storage_call(s, "storage.put_chunk", args, NULL) == 200) {
-        s->sent += (int64_t)s->buf_len;
-        s->buf_len = 0;
-    } else {
-        if (s->err < 500) s->upload_id[0] = 0;   /* svc-storage discarded it; 5xx: abort */
+static void chunk_done(void *arg, int status, json_t *body) {
+    upload_state *s = arg;
+    const char *d = json_string_value(json_object_get(body, "detail"));
+    pthread_mutex_lock(&s->mu);
+    s->async_st = status;
+    snprintf(s->async_detail, sizeof s->async_detail, "%s",
+             d ? d : "存储服务暂不可用，请稍后重试");
+    s->inflight = 0;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    json_decref(body);
+}
+
+/* Wait for the chunk in flight (if any) and take over its outcome. Returns s->err. */
+static int wait_chunk(upload_state *s) {
+    pthread_mutex_lock(&s->mu);
+    while (s->inflight) pthread_cond_wait(&s->cv, &s->mu);
+    int st = s->async_st;
+    s->async_st = 200;
+    pthread_mutex_unlock(&s->mu);
+    if (st != 200) {
+        fail(s, st, s->async_detail);
+        if (st < 500) s->upload_id[0] = 0;   /* svc-storage discarded it; 5xx: abort */
     }
     return s->err;
+}
+
+/* Send the filled buffer (after the previous chunk is acknowledged) and swap buffers. */
+static int flush_chunk(upload_state *s) {
+    if (s->err || !s->upload_id[0] || s->buf_len == 0) return s->err;
+    if (wait_chunk(s)) return s->err;
+    json_t *data = json_stringn_nocheck(s->buf, s->buf_len);
+    json_t *args = data ? json_pack("{s:s, s:I, s:o}", "upload_id", s->upload_id, "offset",
+                                    (json_int_t)s->sent, "data", data) : NULL;
+    if (!args) { fail(s, 503, "内存不足"); return s->err; }
+    rpc_meta m = meta_of(s);
+    s->inflight = 1;   /* no callback can run before the call is submitted */
+    int rc = rpc_call_async(gw_client(SVC_STORAGE), s->shard, "storage.put_chunk", &m, args,
+                            gw_rpc_timeout_ms(), chunk_done, s);
+    json_decref(args);
+    if (rc != 0) {
+        s->inflight = 0;
+        fail(s, 503, "存储服务暂不可用，请稍后重试");
+        return s->err;
+    }
+    s->sent += (int64_t)s->buf_len;
+    char *t = s->buf;
+    s->buf = s->spare;
+    s->spare = t;
+    s->buf_len = 0;
+    return 0;
 }
 
 /* The file part starts: check identity and membership, open a storage session. */
@@ -104,7 +148,8 @@ static void begin_file(upload_state *s, struct MHD_Connection *conn) {
     if (id && strlen(id) < sizeof s->upload_id) snprintf(s->upload_id, sizeof s->upload_id, "%s", id);
     else fail(s, 502, "存储服务应答无效");
     json_decref(reply);
-    if (!s->err && !(s->buf = malloc(UPLOAD_CHUNK))) fail(s, 503, "内存不足");
+    if (!s->err && (!(s->buf = malloc(UPLOAD_CHUNK)) || !(s->spare = malloc(UPLOAD_CHUNK))))
+        fail(s, 503, "内存不足");
 }
 
 static int copy_field(char *dst, const char *data, uint64_t off, size_t size) {
@@ -150,6 +195,9 @@ static upload_state *state_new(struct MHD_Connection *conn, const gw_req_info *i
     upload_state *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->conn = conn;
+    s->async_st = 200;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
     snprintf(s->uid, sizeof s->uid, "%s", info->uid ? info->uid : "");
     snprintf(s->rid, sizeof s->rid, "%s", info->rid ? info->rid : "");
     snprintf(s->ip, sizeof s->ip, "%s", info->ip ? info->ip : "");
@@ -166,6 +214,7 @@ static enum MHD_Result finish(struct MHD_Connection *conn, upload_state *s) {
     if (!s->err && !s->file_seen) fail(s, 400, "空文件");
     if (!s->err && s->user_id[0] && strcmp(s->user_id, s->uid) != 0) fail(s, 403, "用户身份不匹配");
     if (!s->err && s->buf_len) flush_chunk(s);
+    wait_chunk(s);
     json_t *reply = NULL;
     if (!s->err && storage_call(s, "storage.put_commit",
                                 json_pack("{s:s}", "upload_id", s->upload_id), &reply) == 200) {
@@ -213,6 +262,7 @@ void upload_post_cleanup(void *state) {
     upload_state *s = state;
     if (!s) return;
     if (s->pp) MHD_destroy_post_processor(s->pp);
+    wait_chunk(s);   /* the in-flight callback still points at s */
     if (s->upload_id[0]) {
         /* ended early (error or client gone): drop the partial data now, not at expiry */
         rpc_meta m = meta_of(s);
@@ -223,5 +273,8 @@ void upload_post_cleanup(void *state) {
         json_decref(out);
     }
     free(s->buf);
+    free(s->spare);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
     free(s);
 }
