@@ -11,4 +11,8 @@ json_t *mp_to_json(const msgpack_object *o);                    /* new ref or NU
 /* Whole-buffer helpers. mp_encode returns 0 and fills sbuf (caller msgpack_sbuffer_destroy). */
 int mp_encode(const json_t *v, msgpack_sbuffer *sbuf);
 json_t *mp_decode(const void *buf, size_t len);                 /* NULL on malformed input */
+/* msgpack value -> compact JSON text (malloc'd, NUL-terminated) without a tree, as
+ * json_dumps(JSON_COMPACT|JSON_ENCODE_ANY) would write it. -1 on NaN/inf, depth, non-string
+ * keys. Strings are copied byte for byte (the services produce valid UTF-8). */
+int mp_write_json(const msgpack_object *v, char **text, size_t *len);
 #endif

@@ -74,4 +74,12 @@ int rpc_call(rpc_client *c, int shard, const char *method, const rpc_meta *meta,
 typedef void (*rpc_done_fn)(void *arg, int status, json_t *body);
 int rpc_call_async(rpc_client *c, int shard, const char *method, const rpc_meta *meta,
                    const json_t *args, int timeout_ms, rpc_done_fn cb, void *arg);
+
+/* The same, but the reply is handed over still encoded, so a caller that only relays it
+ * (the gateway writing JSON text) never builds a tree: reply is the whole reply envelope
+ * (malloc'd; the callback frees it), or NULL with status 503/504 on transport failure.
+ * rpc_reply_view() reads the status and body from it. */
+typedef void (*rpc_raw_done_fn)(void *arg, int status, void *reply, size_t len);
+int rpc_call_async_raw(rpc_client *c, int shard, const char *method, const rpc_meta *meta,
+                       const json_t *args, int timeout_ms, rpc_raw_done_fn cb, void *arg);
 #endif

@@ -138,12 +138,18 @@ typedef struct async_call {
     nng_aio *aio;
     int receiving;
     rpc_done_fn cb;
+    rpc_raw_done_fn raw_cb;    /* set instead of cb for rpc_call_async_raw */
     void *arg;
     char method[64];
 } async_call;
 
 static void async_finish(async_call *a, int status, json_t *body) {
-    a->cb(a->arg, status, body);
+    if (a->raw_cb) {
+        json_decref(body);
+        a->raw_cb(a->arg, status, NULL, 0);
+    } else {
+        a->cb(a->arg, status, body);
+    }
     nng_ctx_close(a->ctx);
     nng_aio_reap(a->aio);   /* cannot nng_aio_free from inside its own callback */
     free(a);
@@ -167,19 +173,26 @@ static void async_step(void *arg) {
         return;
     }
     nng_msg *rep = nng_aio_get_msg(a->aio);
+    if (a->raw_cb) {
+        size_t len = nng_msg_len(rep);
+        void *copy = malloc(len ? len : 1);
+        if (copy) memcpy(copy, nng_msg_body(rep), len);
+        nng_msg_free(rep);
+        a->raw_cb(a->arg, copy ? 0 : 503, copy, copy ? len : 0);
+        nng_ctx_close(a->ctx);
+        nng_aio_reap(a->aio);
+        free(a);
+        return;
+    }
     json_t *body = NULL;
     int status = parse_reply(rep, &body);
     nng_msg_free(rep);
     async_finish(a, status, body);
 }
 
-int rpc_call_async(rpc_client *c, int shard, const char *method, const rpc_meta *meta,
-                   const json_t *args, int timeout_ms, rpc_done_fn cb, void *arg) {
+static int submit(rpc_client *c, int shard, const char *method, const rpc_meta *meta,
+                  const json_t *args, int timeout_ms, async_call *a) {
     if (shard < 0 || shard >= c->nshards) shard = 0;
-    async_call *a = calloc(1, sizeof *a);
-    if (!a) return -1;
-    a->cb = cb;
-    a->arg = arg;
     snprintf(a->method, sizeof a->method, "%s", method);
     nng_msg *req = build_request(method, meta, args);
     if (!req) { free(a); return -1; }
@@ -194,4 +207,22 @@ int rpc_call_async(rpc_client *c, int shard, const char *method, const rpc_meta 
     nng_aio_set_msg(a->aio, req);
     nng_ctx_send(a->ctx, a->aio);
     return 0;
+}
+
+int rpc_call_async(rpc_client *c, int shard, const char *method, const rpc_meta *meta,
+                   const json_t *args, int timeout_ms, rpc_done_fn cb, void *arg) {
+    async_call *a = calloc(1, sizeof *a);
+    if (!a) return -1;
+    a->cb = cb;
+    a->arg = arg;
+    return submit(c, shard, method, meta, args, timeout_ms, a);
+}
+
+int rpc_call_async_raw(rpc_client *c, int shard, const char *method, const rpc_meta *meta,
+                       const json_t *args, int timeout_ms, rpc_raw_done_fn cb, void *arg) {
+    async_call *a = calloc(1, sizeof *a);
+    if (!a) return -1;
+    a->raw_cb = cb;
+    a->arg = arg;
+    return submit(c, shard, method, meta, args, timeout_ms, a);
 }

@@ -118,6 +118,23 @@ int rpc_decode_reply(const void *buf, size_t len, int *status, json_t **body) {
     return rc;
 }
 
+int rpc_reply_view(const void *buf, size_t len, msgpack_unpacked *u, int *status,
+                   const msgpack_object **body) {
+    *status = 0;
+    *body = NULL;
+    msgpack_unpacked_init(u);
+    size_t off = 0;
+    if (msgpack_unpack_next(u, buf, len, &off) != MSGPACK_UNPACK_SUCCESS ||
+        u->data.type != MSGPACK_OBJECT_MAP)
+        return -1;
+    for (uint32_t i = 0; i < u->data.via.map.size; i++) {
+        const msgpack_object *k = &u->data.via.map.ptr[i].key, *v = &u->data.via.map.ptr[i].val;
+        if (key_is(k, "st") && v->type == MSGPACK_OBJECT_POSITIVE_INTEGER) *status = (int)v->via.u64;
+        else if (key_is(k, "b")) *body = v;
+    }
+    return *status >= 100 && *status < 600 ? 0 : -1;
+}
+
 uint64_t rpc_random_u64(void) {
     uint64_t v = 0;
     while (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v) {}

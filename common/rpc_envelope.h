@@ -22,4 +22,8 @@ int rpc_encode_reply(msgpack_sbuffer *sb, int status, const json_t *body);
 /* 0 ok; *body new ref or NULL when absent. */
 int rpc_decode_reply(const void *buf, size_t len, int *status, json_t **body);
 uint64_t rpc_random_u64(void);
+/* Status and body of an encoded reply without copying (body points into u, which the caller
+ * destroys; NULL when absent). 0 ok, -1 malformed. */
+int rpc_reply_view(const void *buf, size_t len, msgpack_unpacked *u, int *status,
+                   const msgpack_object **body);
 #endif

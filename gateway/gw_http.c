@@ -9,6 +9,7 @@
 #include "../common/args.h"
 #include "../common/config.h"
 #include "../common/log.h"
+#include "../common/mpjson.h"
 #include "../common/rpc_envelope.h"
 
 #define MAX_SPECIALS 16
@@ -75,9 +76,60 @@ enum MHD_Result gw_respond_error(struct MHD_Connection *conn, int status, const 
     return q;
 }
 
+static const msgpack_object *map_get(const msgpack_object *map, const char *key) {
+    if (!map || map->type != MSGPACK_OBJECT_MAP) return NULL;
+    size_t n = strlen(key);
+    for (uint32_t i = 0; i < map->via.map.size; i++) {
+        const msgpack_object *k = &map->via.map.ptr[i].key;
+        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == n && !memcmp(k->via.str.ptr, key, n))
+            return &map->via.map.ptr[i].val;
+    }
+    return NULL;
+}
+
+static char *mp_strdup(const msgpack_object *v) {
+    return v && v->type == MSGPACK_OBJECT_STR ? strndup(v->via.str.ptr, v->via.str.size) : NULL;
+}
+
+/* Writes an encoded service reply straight to the client; returns the status sent. */
+static enum MHD_Result respond_envelope(gw_request *r, int *status) {
+    msgpack_unpacked u;
+    const msgpack_object *body;
+    enum MHD_Result q;
+    if (rpc_reply_view(r->reply_env, r->reply_env_len, &u, status, &body)) {
+        msgpack_unpacked_destroy(&u);
+        *status = 502;
+        json_t *b = json_pack("{s:s}", "detail", "服务响应无效");
+        q = respond_body(r->conn, 502, b, r->rid);
+        json_decref(b);
+        return q;
+    }
+    const msgpack_object *raw = *status == 200 ? map_get(body, "__raw") : NULL;
+    if (raw && (raw->type == MSGPACK_OBJECT_STR || raw->type == MSGPACK_OBJECT_BIN)) {
+        size_t n = raw->type == MSGPACK_OBJECT_STR ? raw->via.str.size : raw->via.bin.size;
+        const char *p = raw->type == MSGPACK_OBJECT_STR ? raw->via.str.ptr : raw->via.bin.ptr;
+        void *copy = malloc(n ? n : 1);
+        char *ctype = mp_strdup(map_get(body, "__ctype")), *cache = mp_strdup(map_get(body, "__cache"));
+        if (copy) memcpy(copy, p, n);
+        q = copy ? queue(r->conn, 200, ctype ? ctype : "application/octet-stream", copy, n, r->rid, cache)
+                 : MHD_NO;
+        free(ctype);
+        free(cache);
+    } else {
+        char *text = NULL;
+        size_t len = 2;
+        if (!body) text = strdup("{}");
+        else if (mp_write_json(body, &text, &len)) text = NULL;
+        q = text ? queue(r->conn, *status, "application/json; charset=utf-8", text, len, r->rid, NULL) : MHD_NO;
+    }
+    msgpack_unpacked_destroy(&u);
+    return q;
+}
+
 /* Queues r's result, records metrics and (for errors or when asked) a log line. */
 static enum MHD_Result respond(gw_request *r, int status, json_t *body) {
-    enum MHD_Result q = respond_body(r->conn, status, body, r->rid);
+    enum MHD_Result q = r->reply_env ? respond_envelope(r, &status)
+                                     : respond_body(r->conn, status, body, r->rid);
     double ms = now_ms_f() - r->start_ms;
     gw_metrics_observe(r->route ? r->route_index : -1, status, ms);
     if (status >= 500 || ms > 1000 || cfg_bool("GATEWAY_ACCESS_LOG", 0))
@@ -114,16 +166,23 @@ void gw_request_finish(gw_request *r, int status, json_t *body) {
     MHD_resume_connection(r->conn);   /* MHD calls gw_on_access again, which responds */
 }
 
-static void on_call_done(void *arg, int status, json_t *body) {
+/* The service's reply stays msgpack until the MHD thread writes it out as JSON text. */
+static void on_call_done(void *arg, int status, void *reply, size_t len) {
     gw_request *r = arg;
-    if (status == 502 || status == 503 || status == 504) gw_metrics_rpc_error(r->route->service);
-    gw_request_finish(r, status, body);
+    if (!reply) {
+        gw_metrics_rpc_error(r->route->service);
+        gw_request_finish(r, status, json_pack("{s:s}", "detail", status == 504 ? "服务响应超时" : "服务暂不可用"));
+        return;
+    }
+    r->reply_env = reply;
+    r->reply_env_len = len;
+    gw_request_finish(r, 0, NULL);
 }
 
 static void call_service(gw_request *r) {
     rpc_meta meta = {.rid = r->rid, .uid = r->uid, .role = r->role[0] ? r->role : NULL, .ip = r->ip};
-    if (rpc_call_async(gw_client(r->route->service), r->shard, r->route->rpc, &meta, r->args,
-                       gw_rpc_timeout_ms(), on_call_done, r) != 0)
+    if (rpc_call_async_raw(gw_client(r->route->service), r->shard, r->route->rpc, &meta, r->args,
+                           gw_rpc_timeout_ms(), on_call_done, r) != 0)
         gw_request_finish(r, 503, json_pack("{s:s}", "detail", "服务暂不可用"));
 }
 
@@ -363,6 +422,7 @@ void gw_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     json_decref(r->params);
     json_decref(r->args);
     json_decref(r->reply);
+    free(r->reply_env);
     free(r->body);
     free(r->url);
     free(r->uid);

@@ -33,6 +33,8 @@ typedef struct gw_request {
     req_phase phase;
     int status;
     json_t *reply;                  /* owned */
+    void *reply_env;                /* or: the service's encoded reply (malloc'd) */
+    size_t reply_env_len;
 } gw_request;
 
 /* Registered special handlers. */

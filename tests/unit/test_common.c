@@ -232,3 +232,32 @@ TEST(rpc_reply_cache_answers_a_resent_call_once) {
     rpc_client_close(cl);
     rpc_server_stop(srv);
 }
+
+/* The gateway writes replies with mp_write_json: it must agree with jansson's own dump. */
+TEST(mp_write_json_matches_jansson) {
+    const char *cases[] = {
+        "{\"a\":1,\"b\":[true,false,null],\"s\":\"quote\\\" back\\\\ nl\\n tab\\t ctl\\u0001 中文\"}",
+        "[1.5,-2,0.1,1e+300,-0.0,123456789012345]", "null", "\"x\"", "{}", "[]",
+        "{\"nested\":{\"deep\":[{\"k\":[1,{\"z\":\"\"}]}]}}",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *v = json_loads(cases[i], JSON_DECODE_ANY, NULL);
+        CHECK(v != NULL);
+        msgpack_sbuffer sb;
+        CHECK(mp_encode(v, &sb) == 0);
+        msgpack_unpacked u;
+        msgpack_unpacked_init(&u);
+        size_t off = 0;
+        CHECK(msgpack_unpack_next(&u, sb.data, sb.size, &off) == MSGPACK_UNPACK_SUCCESS);
+        char *text = NULL, *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+        size_t len = 0;
+        CHECK(mp_write_json(&u.data, &text, &len) == 0);
+        CHECK_STR(text, want);
+        CHECK_EQ_INT(len, strlen(want));
+        free(text);
+        free(want);
+        msgpack_unpacked_destroy(&u);
+        msgpack_sbuffer_destroy(&sb);
+        json_decref(v);
+    }
+}
