@@ -46,9 +46,7 @@ int gw_wechat_exchange(const char *code, char **openid, char **detail);
 /* ---- membership cache ---- */
 int gw_members_init(void);
 void gw_members_shutdown(void);
-/* Cached role lookup without RPC: 1 hit (role filled), 0 miss. */
-int gw_member_cached(int64_t space_id, const char *uid, char role[8]);
-void gw_member_remember(int64_t space_id, const char *uid, const char *role);
+/* (gw_member_cached / gw_member_remember are in gw.h: the websocket module uses them.) */
 
 /* ---- rate limits ---- */
 /* 1 allowed, 0 over the per-minute limit for key in bucket. */
