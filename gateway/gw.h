@@ -46,6 +46,10 @@ enum MHD_Result gw_respond_error(struct MHD_Connection *conn, int status, const 
  * Blocking (use from module threads, not from nng callbacks). 200 + role, or 404/503. */
 int gw_member_role(int64_t space_id, const char *uid, const char *rid, char role[8]);
 void gw_member_cache_invalidate(int64_t space_id, const char *uid /* NULL = whole space */);
+/* The same cache without blocking (for modules that ask svc-space asynchronously, e.g. the
+ * websocket handshake): 1 = hit (role filled), 0 = miss; remember stores an answer. */
+int gw_member_cached(int64_t space_id, const char *uid, char role[8]);
+void gw_member_remember(int64_t space_id, const char *uid, const char *role);
 
 /* Verify an HS256 token; returns malloc'd subject or NULL. */
 char *gw_token_subject(const char *token);

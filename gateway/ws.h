@@ -25,11 +25,13 @@ typedef struct ws_limits {
     int idle_ms;            /* WS_IDLE_SECONDS, 180 (no client frame -> close 4408) */
     int resume_max;         /* WS_RESUME_MAX messages replayed on resume, 100 */
     int alive_ms;           /* WS_PRESENCE_ALIVE_MS presence heartbeat to svc-chat, 10000 */
+    int rate;               /* WS_RATE_PER_SEC data frames per socket, 30 (burst 2x) */
 } ws_limits;
 extern ws_limits ws_cfg;
 
 /* ---- ws_handshake.c ---- */
 void ws_handshake_register(void);
+void ws_handshake_drain(int timeout_ms);      /* wait for suspended handshakes (shutdown) */
 
 /* ---- ws_auth.c ---- */
 /* Verified user of the handshake: returns 200 and a malloc'd *uid, or 401/403 with a

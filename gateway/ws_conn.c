@@ -66,14 +66,32 @@ static void on_text(ws_conn *c, const char *data, size_t len) {
     json_decref(obj);
 }
 
-/* Every frame counts as activity (control frames too); data frames are acted on. */
+/* Token bucket: WS_RATE_PER_SEC data frames a second, bursts of twice that. */
+static int allowed(ws_conn *c) {
+    int64_t now = mono_ms();
+    c->tokens += (double)(now - c->tokens_at) * ws_cfg.rate / 1000.0;
+    if (c->tokens > 2.0 * ws_cfg.rate) c->tokens = 2.0 * ws_cfg.rate;
+    c->tokens_at = now;
+    if (c->tokens < 1.0) return 0;
+    c->tokens -= 1.0;
+    return 1;
+}
+
+/* Every frame counts as activity (control frames too); data frames are acted on, within
+ * the rate limit (over it: an error frame, the frame is not acted on). */
 static void on_msg_cb(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *arg,
                       void *user) {
     ws_conn *c = user;
     c->last_rx = mono_ms();
     if (c->close_deadline) return;
-    if (arg->opcode == WSLAY_TEXT_FRAME || arg->opcode == WSLAY_BINARY_FRAME)
+    if (arg->opcode != WSLAY_TEXT_FRAME && arg->opcode != WSLAY_BINARY_FRAME) return;
+    if (allowed(c)) {
         on_text(c, (const char *)arg->msg, arg->msg_length);
+        return;
+    }
+    json_t *obj = json_loadb((const char *)arg->msg, arg->msg_length, 0, NULL);
+    ws_conn_send_owned(c, ws_error_text("发送过于频繁，请稍后再试", obj));
+    json_decref(obj);
 }
 
 static const struct wslay_event_callbacks CALLBACKS = {
@@ -219,6 +237,8 @@ void ws_conn_adopt(ws_adopt *a) {
     memcpy(c->rid, a->rid, sizeof c->rid);
     c->last_rx = mono_ms();
     c->next_ping = c->last_rx + ws_cfg.ping_ms;
+    c->tokens = 2.0 * ws_cfg.rate;
+    c->tokens_at = c->last_rx;
     int64_t last_id = a->last_id;
     c->last_msg_id = last_id > 0 ? last_id : 0;
     free(a);

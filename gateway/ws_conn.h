@@ -34,6 +34,8 @@ typedef struct ws_conn {
     int64_t sent_ids[SENT_RING];
     int sent_pos;
     int64_t last_msg_id;        /* newest message id the socket got */
+    double tokens;              /* rate limit bucket (data frames) */
+    int64_t tokens_at;          /* monotonic ms of the last refill */
 } ws_conn;
 
 /* ---- ws_loop.c ---- */

@@ -24,6 +24,7 @@ int ws_module_init(void) {
     ws_cfg.idle_ms = (int)bounded("WS_IDLE_SECONDS", 180, 1, 86400) * 1000;
     ws_cfg.resume_max = (int)bounded("WS_RESUME_MAX", 100, 1, 200);
     ws_cfg.alive_ms = (int)bounded("WS_PRESENCE_ALIVE_MS", 10000, 100, 600000);
+    ws_cfg.rate = (int)bounded("WS_RATE_PER_SEC", 30, 1, 100000);
     if (ws_loop_start()) return -1;
     if (ws_events_start()) {
         ws_loop_stop();
@@ -34,6 +35,7 @@ int ws_module_init(void) {
 }
 
 void ws_module_shutdown(void) {
+    ws_handshake_drain(gw_rpc_timeout_ms() + 1000);   /* MHD cannot stop with them suspended */
     ws_events_stop();
     ws_loop_stop();
 }

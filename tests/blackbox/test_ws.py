@@ -254,6 +254,25 @@ def test_malformed_frames_get_error_frames(stack, pair):
     run(go())
 
 
+def test_flood_is_rate_limited_not_closed(stack, pair):
+    a, b, sid = pair
+
+    async def go():
+        wa = await connect(a, sid)
+        for _ in range(150):                      # WS_RATE_PER_SEC 30, burst 60
+            await wa.send({"event": "ping", "client_id": "flood"})
+        got = [await wa.next(lambda f: f.get("event") in ("pong", "error")) for _ in range(150)]
+        errors = [f for f in got if f["event"] == "error"]
+        assert errors and errors[0] == {"event": "error", "detail": "发送过于频繁，请稍后再试",
+                                        "client_id": "flood"}
+        assert len(got) - len(errors) >= 60       # the burst was served
+        await asyncio.sleep(1.2)                  # refilled: served again, socket still open
+        await wa.send({"event": "ping"})
+        await wa.next(lambda f: f.get("event") == "pong")
+        await wa.close()
+    run(go())
+
+
 def test_oversized_frame_closes_1009(stack, pair):
     a, b, sid = pair
 
