@@ -28,6 +28,7 @@ def body_file(d, size, sid, boundary):
 
 
 def upload_rate(client, path, size, n, boundary):
+    """One keep-alive session, the body streamed from a file (as a client would)."""
     hdr = dict(client.headers(), **{"Content-Type": "multipart/form-data; boundary=" + boundary})
     url = client.full_url("/api/upload")
     t0 = time.time()

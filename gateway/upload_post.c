@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "upload.h"
+#include "../common/config.h"
 #include "../common/log.h"
 
 #define FIELD_MAX 128
+enum { COMMIT_NONE, COMMIT_PENDING, COMMIT_DONE, COMMIT_ANSWERED };
 
 typedef struct upload_state {
     struct MHD_PostProcessor *pp;
@@ -29,7 +31,10 @@ typedef struct upload_state {
     pthread_cond_t cv;
     int inflight, async_st;
     char async_detail[160];
+    int commit_phase, commit_st;   /* COMMIT_* ; reply of put_commit */
+    json_t *commit_reply;
     int64_t dropped;
+    int answered;            /* an early error response is queued: ignore the rest */
     int err;                 /* HTTP status of the first error, 0 = none */
     char detail[160];
 } upload_state;
@@ -208,29 +213,73 @@ static upload_state *state_new(struct MHD_Connection *conn, const gw_req_info *i
     return s;
 }
 
+static void commit_done(void *arg, int status, json_t *body) {
+    upload_state *s = arg;
+    pthread_mutex_lock(&s->mu);
+    s->commit_st = status;
+    s->commit_reply = body;
+    s->commit_phase = COMMIT_DONE;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    MHD_resume_connection(s->conn);
+}
+
+/* The commit stores the blob (fsync, or a whole S3 PUT): it runs as an async RPC while the
+ * connection is suspended, so the MHD thread serves other connections meanwhile. */
+static enum MHD_Result start_commit(struct MHD_Connection *conn, upload_state *s) {
+    json_t *args = json_pack("{s:s}", "upload_id", s->upload_id);
+    rpc_meta m = meta_of(s);
+    if (!args) return gw_respond_error(conn, 503, "内存不足");
+    s->commit_phase = COMMIT_PENDING;
+    MHD_suspend_connection(conn);
+    int rc = rpc_call_async(gw_client(SVC_STORAGE), s->shard, "storage.put_commit", &m, args,
+                            gw_rpc_timeout_ms() + cfg_int("UPLOAD_COMMIT_EXTRA_MS", 120000),
+                            commit_done, s);
+    json_decref(args);
+    if (rc != 0) {
+        s->commit_phase = COMMIT_NONE;
+        MHD_resume_connection(conn);
+        return gw_respond_error(conn, 503, "存储服务暂不可用，请稍后重试");
+    }
+    return MHD_YES;
+}
+
+static enum MHD_Result commit_answer(struct MHD_Connection *conn, upload_state *s) {
+    json_t *reply = s->commit_reply;
+    s->commit_reply = NULL;
+    s->commit_phase = COMMIT_ANSWERED;
+    enum MHD_Result r;
+    if (s->commit_st == 200) {
+        s->upload_id[0] = 0;
+        json_t *body = json_pack("{s:O, s:O, s:O}", "url", json_object_get(reply, "url"),
+                                 "origin_url", json_object_get(reply, "origin_url"),
+                                 "key", json_object_get(reply, "key"));
+        r = body ? gw_respond_json(conn, 200, body) : gw_respond_error(conn, 502, "存储服务应答无效");
+        json_decref(body);
+    } else {
+        if (s->commit_st < 500) s->upload_id[0] = 0;   /* answered: the session is gone */
+        const char *d = json_string_value(json_object_get(reply, "detail"));
+        r = gw_respond_error(conn, s->commit_st, d ? d : "存储服务暂不可用，请稍后重试");
+    }
+    json_decref(reply);
+    return r;
+}
+
 static enum MHD_Result finish(struct MHD_Connection *conn, upload_state *s) {
-    if (!s->err && s->pp && MHD_destroy_post_processor(s->pp) != MHD_YES) fail(s, 400, "表单格式错误");
+    pthread_mutex_lock(&s->mu);
+    int phase = s->commit_phase;
+    pthread_mutex_unlock(&s->mu);
+    if (phase == COMMIT_DONE) return commit_answer(conn, s);
+    if (phase != COMMIT_NONE) return MHD_YES;
+    if (s->pp && MHD_destroy_post_processor(s->pp) != MHD_YES) fail(s, 400, "表单格式错误");
     s->pp = NULL;
     if (!s->err && !s->file_seen) fail(s, 400, "空文件");
     if (!s->err && s->user_id[0] && strcmp(s->user_id, s->uid) != 0) fail(s, 403, "用户身份不匹配");
     if (!s->err && s->buf_len) flush_chunk(s);
     wait_chunk(s);
-    json_t *reply = NULL;
-    if (!s->err && storage_call(s, "storage.put_commit",
-                                json_pack("{s:s}", "upload_id", s->upload_id), &reply) == 200) {
-        s->upload_id[0] = 0;
-        json_t *body = json_pack("{s:O, s:O, s:O}", "url", json_object_get(reply, "url"),
-                                 "origin_url", json_object_get(reply, "origin_url"),
-                                 "key", json_object_get(reply, "key"));
-        enum MHD_Result r = body ? gw_respond_json(conn, 200, body)
-                                 : gw_respond_error(conn, 502, "存储服务应答无效");
-        json_decref(body);
-        json_decref(reply);
-        return r;
-    }
-    json_decref(reply);
-    s->upload_id[0] = 0;   /* commit discards the session whatever happened */
-    return gw_respond_error(conn, s->err ? s->err : 500, s->err ? s->detail : "文件上传失败");
+    if (!s->err && !s->upload_id[0]) fail(s, 400, "空文件");
+    if (s->err) return gw_respond_error(conn, s->err, s->detail);   /* cleanup aborts */
+    return start_commit(conn, s);
 }
 
 enum MHD_Result upload_post_handler(struct MHD_Connection *conn, const gw_req_info *info,
@@ -240,9 +289,10 @@ enum MHD_Result upload_post_handler(struct MHD_Connection *conn, const gw_req_in
     if (!s) {
         if (!(s = state_new(conn, info))) return MHD_NO;
         *state = s;
-        if (s->err == 413) return gw_respond_error(conn, 413, s->detail);
+        if (s->err == 413) { s->answered = 1; return gw_respond_error(conn, 413, s->detail); }
         return MHD_YES;
     }
+    if (s->answered) { *upload_data_size = 0; return MHD_YES; }   /* early answer queued */
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
@@ -251,7 +301,10 @@ enum MHD_Result upload_post_handler(struct MHD_Connection *conn, const gw_req_in
         }
         if (s->err) {
             s->dropped += (int64_t)n;
-            if (s->dropped > upload_body_limit()) return gw_respond_error(conn, s->err, s->detail);
+            if (s->dropped > upload_body_limit()) {
+                s->answered = 1;
+                return gw_respond_error(conn, s->err, s->detail);
+            }
         }
         return MHD_YES;
     }
@@ -263,12 +316,17 @@ void upload_post_cleanup(void *state) {
     if (!s) return;
     if (s->pp) MHD_destroy_post_processor(s->pp);
     wait_chunk(s);   /* the in-flight callback still points at s */
+    pthread_mutex_lock(&s->mu);
+    while (s->commit_phase == COMMIT_PENDING) pthread_cond_wait(&s->cv, &s->mu);
+    pthread_mutex_unlock(&s->mu);
+    json_decref(s->commit_reply);
     if (s->upload_id[0]) {
         /* ended early (error or client gone): drop the partial data now, not at expiry */
         rpc_meta m = meta_of(s);
         json_t *args = json_pack("{s:s}", "upload_id", s->upload_id), *out = NULL;
-        rpc_call(gw_client(SVC_STORAGE), s->shard, "storage.put_abort", &m, args,
-                 gw_rpc_timeout_ms(), &out);
+        int st = rpc_call(gw_client(SVC_STORAGE), s->shard, "storage.put_abort", &m, args,
+                          gw_rpc_timeout_ms(), &out);
+        LOG_INFO(s->rid, "upload aborted after %lld bytes (abort: %d)", (long long)s->sent, st);
         json_decref(args);
         json_decref(out);
     }

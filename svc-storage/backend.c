@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include "storage.h"
 #include "../common/config.h"
+#include "../common/ids.h"
 #include "../common/log.h"
 
 static char blob_dir[4096], tmp_dir[4200];
@@ -36,7 +37,8 @@ int storage_backend_init(void) {
         return -1;
     }
     if (cfg_data_path(blob_dir, sizeof blob_dir, "blobs") != 0) return -1;
-    snprintf(tmp_dir, sizeof tmp_dir, "%s/.tmp/", blob_dir);
+    /* one temp folder per shard: a replica empties its own at start-up, never another's */
+    snprintf(tmp_dir, sizeof tmp_dir, "%s/.tmp/%d/", blob_dir, shard_index());
     if (storage_mkdirs_for(tmp_dir) != 0) {
         LOG_ERROR(NULL, "storage: cannot create %s: %s", tmp_dir, strerror(errno));
         return -1;

@@ -175,6 +175,8 @@ int storage_session_append(storage_session *s, int64_t offset, const char *data,
         }
         done += (size_t)w;
     }
+    /* start write-back now (asynchronously) so the fsync at commit has little left to do */
+    sync_file_range(s->fd, s->size, (off_t)len, SYNC_FILE_RANGE_WRITE);
     s->size += (int64_t)len;
     return 0;
 }

@@ -71,7 +71,7 @@ extern const storage_backend storage_backend_local;
 extern const storage_backend storage_backend_s3;
 const storage_backend *storage_backend_current(void);   /* STORAGE_BACKEND=local|s3 */
 int storage_backend_init(void);                          /* service init hook; 0 ok */
-/* Local layout helpers: $WORMHOLE_DATA_DIR/blobs and its .tmp folder for sessions. */
+/* Local layout helpers: $WORMHOLE_DATA_DIR/blobs and blobs/.tmp/<shard index> for sessions. */
 const char *storage_blob_dir(void);
 const char *storage_tmp_dir(void);
 /* mkdir -p for the parents of path. 0 ok. */

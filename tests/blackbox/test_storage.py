@@ -165,23 +165,22 @@ def test_space_deletion_while_storage_down(stack, user):
     wait_for(_gone(stack, key), 30, "catch-up purge")
 
 
-def test_client_gone_mid_upload_leaves_nothing(stack, user):
-    import socket
+def test_parallel_uploads(stack, user):
+    from concurrent.futures import ThreadPoolExecutor
+    from test_storage_support import mp4_bytes
     a = user()
     sid = a.enter(fresh_code())
-    rows = len(storage_rows(stack))
-    boundary = "gonegonegone"
-    head = ("--%s\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\nmessages\r\n"
-            "--%s\r\nContent-Disposition: form-data; name=\"space_id\"\r\n\r\n%d\r\n"
-            "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"v.png\"\r\n\r\n"
-            % (boundary, boundary, sid, boundary)).encode()
-    part = head + png_bytes(pad=600 * 1024)[:-12]      # two chunks reach svc-storage
-    req = ("POST /api/upload?user_id=%s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
-           "Content-Type: multipart/form-data; boundary=%s\r\nContent-Length: %d\r\n\r\n"
-           % (a.openid, a.token, boundary, len(part) + 4096)).encode()
-    s = socket.create_connection(("127.0.0.1", stack.ports[0]))
-    s.sendall(req + part)
-    wait_for(lambda: temp_files(stack), 10, "upload session to start")
-    s.close()
-    wait_for(lambda: temp_files(stack) == [], 15, "partial upload dropped")
-    assert len(storage_rows(stack)) == rows
+    files = [mp4_bytes(700 * 1024 + i) for i in range(8)]
+
+    def one(content):
+        r = requests.post(a.full_url("/api/upload"), headers=a.headers(), timeout=60,
+                    data={"category": "messages", "space_id": str(sid)},
+                    files={"file": ("v.mp4", content)})
+        return r.status_code, r.json()
+    with ThreadPoolExecutor(8) as ex:
+        results = list(ex.map(one, files))
+    assert all(st == 200 for st, _ in results), results
+    for content, (_, body) in zip(files, results):
+        g = requests.get(stack.url(body["url"]), timeout=20)
+        assert g.status_code == 200 and g.content == content
+    assert temp_files(stack) == []

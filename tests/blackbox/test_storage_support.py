@@ -87,8 +87,10 @@ def storage_rows(stack, where="1=1", args=()):
 
 
 def temp_files(stack):
-    d = os.path.join(stack.data, "blobs", ".tmp")
-    return os.listdir(d) if os.path.isdir(d) else []
+    out = []
+    for root, dirs, files in os.walk(os.path.join(stack.data, "blobs", ".tmp")):
+        out += [os.path.join(root, f) for f in files]
+    return out
 
 
 def blob_path(stack, key):

@@ -104,11 +104,14 @@ TEST(upload_range_parsing) {
 }
 
 TEST(upload_key_check_rejects_traversal) {
-    CHECK(upload_key_shard("../etc/passwd") < 0);
-    CHECK(upload_key_shard("messages/1/..%2f..%2fetc") < 0);
-    CHECK(upload_key_shard("/etc/passwd") < 0);
-    CHECK(upload_key_shard("messages/1/ABC.jpg") < 0);
-    CHECK(upload_key_shard("") < 0);
+    CHECK(!upload_key_valid("../etc/passwd"));
+    CHECK(!upload_key_valid("messages/1/..%2f..%2fetc"));
+    CHECK(!upload_key_valid("messages/1/../../storage.db"));
+    CHECK(!upload_key_valid("/etc/passwd"));
+    CHECK(!upload_key_valid("messages/1/ABC.jpg"));
+    CHECK(!upload_key_valid("storage.db"));
+    CHECK(!upload_key_valid(""));
+    CHECK(upload_key_valid("messages/1/0123456789abcdef0123456789abcdef.jpg"));
 }
 
 TEST(storage_s3_presign_matches_aws_example) {
