@@ -1,7 +1,7 @@
 # Wormhole backend. `make` builds everything, `make run` starts the whole system on local
 # defaults, `make test` runs unit and black-box tests. Both install missing Debian packages.
 CC      ?= cc
-PKGS    := libmicrohttpd msgpack jansson sqlite3 libcurl openssl libqrencode libmagic
+PKGS    := libmicrohttpd msgpack jansson sqlite3 libcurl openssl libqrencode libmagic zlib
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE -MMD -MP \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

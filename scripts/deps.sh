@@ -2,7 +2,7 @@
 # Installs the Debian packages a step needs, only those missing. Usage: deps.sh build [test] [bench]
 set -euo pipefail
 declare -A sets=(
-  [build]="build-essential pkg-config libnng-dev libmicrohttpd-dev libmsgpack-dev libwslay-dev libjansson-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev libqrencode-dev libmagic-dev"
+  [build]="build-essential pkg-config libnng-dev libmicrohttpd-dev libmsgpack-dev libwslay-dev libjansson-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev libqrencode-dev libmagic-dev zlib1g-dev"
   [test]="python3 python3-pytest python3-websockets python3-requests curl procps"
   [bench]="wrk"
 )
