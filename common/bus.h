@@ -26,6 +26,11 @@ void bus_pub_close(bus_pub *p);
 typedef int (*bus_apply_fn)(db_conn *db, const json_t *event, void *arg);
 typedef void (*bus_after_fn)(const json_t *event, void *arg); /* after commit, optional */
 
+/* Helpers for apply functions: the space id of a "space.deleted" event (0 for any other
+ * event), and running purge statements that each take the space id as ?1. 0 = all done. */
+int64_t bus_deleted_space(const json_t *event);
+int bus_purge_space(db_conn *db, const char *const *statements, size_t n, int64_t space_id);
+
 typedef struct bus_sub bus_sub;
 typedef struct bus_sub_opts {
     const char *bus_url;        /* SPACE_BUS_URL */

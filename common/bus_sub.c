@@ -12,6 +12,25 @@
 
 #define CATCH_UP_BATCH 500
 
+int64_t bus_deleted_space(const json_t *event) {
+    const json_t *type = json_object_get(event, "type");
+    if (!json_is_string(type) || strcmp(json_string_value(type), "space.deleted")) return 0;
+    json_int_t sid = json_integer_value(json_object_get(event, "space_id"));
+    return sid > 0 ? sid : 0;
+}
+
+int bus_purge_space(db_conn *db, const char *const *statements, size_t n, int64_t space_id) {
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_stmt *s = db_stmt(db, statements[i]);
+        if (!s) return -1;
+        db_bind_int(s, 1, space_id);
+        int rc = sqlite3_step(s);
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE) return -1;
+    }
+    return 0;
+}
+
 struct bus_sub {
     bus_sub_opts o;
     char *bus_url;

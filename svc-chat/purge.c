@@ -4,23 +4,16 @@
 #include <string.h>
 #include "chat.h"
 #include "../common/args.h"
+#include "../common/bus.h"
 #include "../common/ids.h"
 
-static int run(db_conn *db, const char *sql, int64_t sid) {
-    sqlite3_stmt *s = db_stmt(db, sql);
-    if (!s) return -1;
-    db_bind_int(s, 1, sid);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
 int chat_bus_apply(db_conn *db, const json_t *ev, void *arg) {
-    const char *type = json_str_or_null(json_object_get(ev, "type"));
-    int64_t sid = json_integer_value(json_object_get(ev, "space_id"));
-    if (!type || strcmp(type, "space.deleted") || sid <= 0) return 0;
-    return run(db, "DELETE FROM messages WHERE space_id = ?1", sid) ||
-           run(db, "DELETE FROM read_marks WHERE space_id = ?1", sid);
+    static const char *const purges[] = {
+        "DELETE FROM messages WHERE space_id = ?1",
+        "DELETE FROM read_marks WHERE space_id = ?1",
+    };
+    int64_t sid = bus_deleted_space(ev);
+    return sid ? bus_purge_space(db, purges, sizeof purges / sizeof purges[0], sid) : 0;
 }
 
 /* Only the shard that owns the space speaks for it (every shard sees every event). */

@@ -217,3 +217,33 @@ def share_into(owner, other, space_id):
                                                 "new_code": code, "user_id": other.openid})
     assert r.status_code == 200 and r.json()["success"] is True, r.text
     return code
+
+
+def space_with_members(user):
+    """(owner, member, outsider, space_id): the member joined by share code, the outsider
+    owns a space of their own. `user` is the conftest fixture."""
+    owner, member, outsider = user("own"), user("mem"), user("out")
+    sid = owner.enter(fresh_code())
+    share_into(owner, member, sid)
+    outsider.enter(fresh_code())
+    return owner, member, outsider, sid
+
+
+def count_rows(db_path, tables, space_id):
+    """Rows of space_id in a service's sqlite file (read-only peek for purge tests)."""
+    import sqlite3
+    con = sqlite3.connect("file:%s?mode=ro" % db_path, uri=True)
+    try:
+        return sum(con.execute("SELECT COUNT(*) FROM %s WHERE space_id=?" % t, (space_id,)).fetchone()[0]
+                   for t in tables)
+    finally:
+        con.close()
+
+
+def wait_until(predicate, timeout=15, interval=0.05):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()

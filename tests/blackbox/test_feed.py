@@ -1,19 +1,12 @@
 """Feed (pages/notes, post-create, notes-activity): posts, comments, likes, activity,
 unread counts, permissions, and purge after a space deletion with svc-notes down."""
 import os
-import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from harness import fresh_code, share_into
+from harness import count_rows, fresh_code, share_into, space_with_members, wait_until
 
 
-def setup_space(user):
-    owner, member, outsider = user("own"), user("mem"), user("out")
-    sid = owner.enter(fresh_code())
-    share_into(owner, member, sid)
-    outsider.enter(fresh_code())
-    return owner, member, outsider, sid
 
 
 def post(client, sid, content="hello", media_type="none", media_urls=None):
@@ -22,7 +15,7 @@ def post(client, sid, content="hello", media_type="none", media_urls=None):
 
 
 def test_create_rules(user):
-    owner, _, _, sid = setup_space(user)
+    owner, _, _, sid = space_with_members(user)
     p = post(owner, sid, "  hi  ").json()
     assert p["content"] == "hi" and p["media_type"] == "none" and p["media_urls"] == []
     assert p["comments"] == [] and p["likes"] == [] and p["like_count"] == 0 and p["liked_by_me"] is False
@@ -43,7 +36,7 @@ def test_create_rules(user):
 
 
 def test_list_comments_likes_and_order(user):
-    owner, member, _, sid = setup_space(user)
+    owner, member, _, sid = space_with_members(user)
     member.post("/api/user/set-alias", {"space_id": sid, "user_id": member.openid, "alias": "Bob",
                                         "avatar_url": "https://x/b.png", "theme_preference": "dark"})
     first = post(owner, sid, "first").json()
@@ -67,7 +60,7 @@ def test_list_comments_likes_and_order(user):
 
 
 def test_comment_validation_and_permissions(user):
-    owner, member, outsider, sid = setup_space(user)
+    owner, member, outsider, sid = space_with_members(user)
     p = post(member, sid, "m").json()
     for content in ["", "   ", "x" * 1001]:
         r = owner.post("/api/feed/comment", {"post_id": p["id"], "user_id": owner.openid, "content": content})
@@ -115,7 +108,7 @@ def test_parallel_likes_are_exact(stack, user):
 
 
 def test_activity_and_unread(user):
-    owner, member, _, sid = setup_space(user)
+    owner, member, _, sid = space_with_members(user)
     since = int(time.time() * 1000) - 1
     mine = post(owner, sid, "mine").json()
     member.post("/api/feed/comment", {"post_id": mine["id"], "user_id": member.openid, "content": "c1"})
@@ -140,22 +133,11 @@ def test_space_deletion_purges_even_when_notes_was_down(stack, user):
     owner.post("/api/feed/comment", {"post_id": p["id"], "user_id": owner.openid, "content": "c"})
     owner.post("/api/notes/create", {"space_id": sid, "user_id": owner.openid, "title": "t", "content": "c"})
     db = os.path.join(stack.data, "notes.db")
-
-    def rows():
-        con = sqlite3.connect(db)
-        try:
-            return sum(con.execute("SELECT COUNT(*) FROM %s WHERE space_id=?" % t, (sid,)).fetchone()[0]
-                       for t in ("posts", "comments", "notes"))
-        finally:
-            con.close()
-
-    assert rows() == 3
+    tables = ("posts", "comments", "notes")
+    assert count_rows(db, tables, sid) == 3
     stack.stop_service("notes")
     assert owner.post("/api/space/delete", {"space_id": sid, "operator_user_id": owner.openid}).status_code == 200
-    assert rows() == 3
+    assert count_rows(db, tables, sid) == 3
     stack.start_service("notes")
-    deadline = time.time() + 15
-    while rows() and time.time() < deadline:
-        time.sleep(0.1)
-    assert rows() == 0
+    assert wait_until(lambda: count_rows(db, tables, sid) == 0)
     stack.wait_ready()

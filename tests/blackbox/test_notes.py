@@ -1,13 +1,7 @@
 """Notebook (pages/notebook, note-edit): CRUD, permissions, search and paging."""
-from harness import fresh_code, share_into
+from harness import count_rows, fresh_code, share_into, space_with_members, wait_until
 
 
-def setup_space(user):
-    owner, member, outsider = user("own"), user("mem"), user("out")
-    sid = owner.enter(fresh_code())
-    share_into(owner, member, sid)
-    outsider.enter(fresh_code())
-    return owner, member, outsider, sid
 
 
 def create(client, sid, title="T", content="C", **extra):
@@ -17,7 +11,7 @@ def create(client, sid, title="T", content="C", **extra):
 
 
 def test_note_lifecycle_and_shapes(user):
-    owner, member, _, sid = setup_space(user)
+    owner, member, _, sid = space_with_members(user)
     r = create(owner, sid, "标题", "内容", editable_by_others=False)
     assert r.status_code == 200, r.text
     note = r.json()
@@ -44,7 +38,7 @@ def test_note_lifecycle_and_shapes(user):
 
 
 def test_editable_note_and_flag_only_for_author(user):
-    owner, member, _, sid = setup_space(user)
+    owner, member, _, sid = space_with_members(user)
     note = create(owner, sid).json()
     assert note["editable_by_others"] is True
     r = member.put("/api/notes/%d" % note["id"], {"content": "by member", "user_id": member.openid,
@@ -56,7 +50,7 @@ def test_editable_note_and_flag_only_for_author(user):
 
 
 def test_foreign_and_missing_notes_look_the_same(user):
-    owner, _, outsider, sid = setup_space(user)
+    owner, _, outsider, sid = space_with_members(user)
     note = create(owner, sid).json()
     foreign = outsider.get("/api/notes/%d" % note["id"])
     missing = outsider.get("/api/notes/%d" % (note["id"] + 64 * 1000))
@@ -68,7 +62,7 @@ def test_foreign_and_missing_notes_look_the_same(user):
 
 
 def test_validation(user):
-    owner, _, _, sid = setup_space(user)
+    owner, _, _, sid = space_with_members(user)
     assert create(owner, sid, title="x" * 201).status_code == 400
     r = owner.post("/api/notes/create", {"space_id": sid, "user_id": owner.openid, "title": "t"})
     assert r.status_code == 400
@@ -76,7 +70,7 @@ def test_validation(user):
 
 
 def test_search_and_paging(user):
-    owner, _, _, sid = setup_space(user)
+    owner, _, _, sid = space_with_members(user)
     for i in range(7):
         create(owner, sid, "note %d" % i, "body apple" if i % 2 else "body pear")
     create(owner, sid, "100% sure", "x")

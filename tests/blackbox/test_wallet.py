@@ -1,14 +1,12 @@
 """Wallet (pages/wallet, recharge): integer-fen money that is never lost, minted or
 overdrawn, idempotent retries, single-use pay codes, purge after deletion."""
 import os
-import sqlite3
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from harness import fresh_code, share_into
+from harness import count_rows, fresh_code, share_into, wait_until
 
 
 def space(user):
@@ -138,21 +136,10 @@ def test_deletion_purges_after_downtime(stack, user):
     recharge(owner, sid, 9)
     owner.get("/api/wallet/info", space_id=sid)
     db = os.path.join(stack.data, "wallet.db")
-
-    def rows():
-        con = sqlite3.connect(db)
-        try:
-            return sum(con.execute("SELECT COUNT(*) FROM %s WHERE space_id=?" % t, (sid,)).fetchone()[0]
-                       for t in ("wallets", "ledger", "pay_tokens"))
-        finally:
-            con.close()
-
-    assert rows() == 3
+    tables = ("wallets", "ledger", "pay_tokens")
+    assert count_rows(db, tables, sid) == 3
     stack.stop_service("wallet")
     assert owner.post("/api/space/delete", {"space_id": sid, "operator_user_id": owner.openid}).status_code == 200
     stack.start_service("wallet")
-    deadline = time.time() + 15
-    while rows() and time.time() < deadline:
-        time.sleep(0.1)
-    assert rows() == 0
+    assert wait_until(lambda: count_rows(db, tables, sid) == 0)
     stack.wait_ready()
