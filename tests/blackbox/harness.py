@@ -1,7 +1,6 @@
 """Starts the real daemons on a temporary directory and drives them over HTTP the way the
 mini-program does (Bearer token + X-Auth-Token + X-User-Id + X-Openid + ?user_id= on every
 URL, POST included). Used by every black-box test through the fixtures in conftest.py."""
-import json
 import os
 import signal
 import socket

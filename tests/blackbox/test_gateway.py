@@ -6,7 +6,6 @@ import hmac
 import json
 import time
 
-import pytest
 import requests
 
 from harness import Stack, fresh_code

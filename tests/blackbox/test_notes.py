@@ -1,5 +1,5 @@
 """Notebook (pages/notebook, note-edit): CRUD, permissions, search and paging."""
-from harness import count_rows, fresh_code, share_into, space_with_members, wait_until
+from harness import space_with_members
 
 
 
