@@ -87,4 +87,6 @@ bench:
 clean:
 	rm -rf $(BUILD)
 
+include deploy/compose.mk
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

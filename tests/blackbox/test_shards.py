@@ -7,6 +7,7 @@ notes-0.db / notes-1.db, holds rows of its spaces and none of the other shard's)
 flow works on both (chat send + history, feed create / comment / like by post id, notes get /
 update by id), and that deleting the spaces purges both shards."""
 import os
+import re
 import sqlite3
 import time
 
@@ -33,6 +34,10 @@ def db_files(stack, svc):
     return {i: os.path.join(stack.data, "%s-%d.db" % (svc, i)) for i in range(SHARDS)}
 
 
+# tables that record the deletion itself (tombstones) are not the space's data
+TOMBSTONE = re.compile(r"deleted|tombstone|purged", re.I)
+
+
 def space_rows(path, space_ids):
     """{space_id: rows in any table with a space_id column} of one sqlite file (read-only)."""
     con = sqlite3.connect("file:%s?mode=ro" % path, uri=True, timeout=5)
@@ -41,7 +46,7 @@ def space_rows(path, space_ids):
         tables = [t for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         for t in tables:
             cols = [c[1] for c in con.execute('PRAGMA table_info("%s")' % t)]
-            if "space_id" not in cols:
+            if "space_id" not in cols or TOMBSTONE.search(t):
                 continue
             for sid in space_ids:
                 out[sid] += con.execute('SELECT count(*) FROM "%s" WHERE space_id=?' % t,
