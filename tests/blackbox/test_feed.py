@@ -141,3 +141,20 @@ def test_space_deletion_purges_even_when_notes_was_down(stack, user):
     stack.start_service("notes")
     assert wait_until(lambda: count_rows(db, tables, sid) == 0)
     stack.wait_ready()
+
+
+def test_repeated_likes_by_one_user_count_once(user):
+    owner, member, _, sid = space_with_members(user)
+    p = post(owner, sid, "once").json()
+
+    def like(_):
+        return member.post("/api/feed/like", {"post_id": p["id"], "user_id": member.openid, "like": True}).json()
+
+    with ThreadPoolExecutor(8) as ex:
+        replies = list(ex.map(like, range(12)))
+    assert all(r == {"success": True, "like_count": 1, "liked": True} for r in replies)
+    got = owner.get("/api/feed/list", space_id=sid).json()["posts"][0]
+    assert got["like_count"] == 1 and got["liked_by_me"] is False and got["likes"][0]["user_id"] == member.openid
+    off = {"post_id": p["id"], "user_id": member.openid, "like": False}
+    assert member.post("/api/feed/like", off).json() == {"success": True, "like_count": 0, "liked": False}
+    assert member.post("/api/feed/like", off).json() == {"success": True, "like_count": 0, "liked": False}
