@@ -13,8 +13,8 @@ int wallet_info(svc_call *c, json_t **out) {
         wallet_balance(c->db, space_id, &balance) ||
         wallet_token_issue(c->db, space_id, c->meta.uid, token) || db_commit(c->db) != SQLITE_OK)
         return wallet_db_fail(c, out, "wallet info");
-    char url[96];
-    snprintf(url, sizeof url, "/api/wallet/pay-code/%s", token);
+    char url[128];   /* space_id in the query: the gateway routes the image to the wallet's shard */
+    snprintf(url, sizeof url, "/api/wallet/pay-code/%s?space_id=%lld", token, (long long)space_id);
     return rpc_ok(out, json_pack("{s:o,s:s}", "balance", wallet_money(balance), "pay_code_url", url));
 }
 
@@ -24,6 +24,7 @@ int wallet_transactions(svc_call *c, json_t **out) {
     if (arg_int(c->args, "page", &page) < 0 || arg_int(c->args, "limit", &limit) < 0)
         return rpc_fail(out, 400, "分页参数无效");
     if (page < 1) page = 1;
+    if (page > 1000000) page = 1000000;          /* (page - 1) * limit stays far from overflow */
     if (limit < 1) limit = 1;
     if (limit > 100) limit = 100;
     if (wallet_ensure(c->db, space_id) || wallet_balance(c->db, space_id, &balance))
@@ -45,6 +46,7 @@ int wallet_transactions(svc_call *c, json_t **out) {
         char iso[32];
         iso_utc(sqlite3_column_int64(s, 5), iso, sizeof iso);
         json_object_set_new(t, "created_at", json_string(iso));
+        json_object_set_new(t, "created_at_ts", json_integer(sqlite3_column_int64(s, 5)));
         json_array_append_new(list, t);
         if (!json_object_get(seen, uid)) {
             json_object_set_new(seen, uid, json_true());

@@ -62,9 +62,13 @@ static int apply(svc_call *c, json_t **out, const movement *m) {
     if (wallet_ensure(c->db, m->space_id)) return wallet_db_fail(c, out, "movement wallet");
     int st;
     if (m->key[0] && replay(c, out, m, &st)) return st;
-    if (m->pay_token && !wallet_token_consume(c->db, m->space_id, m->pay_token)) {
-        db_rollback(c->db);
-        return rpc_fail(out, 400, "支付码无效或已过期");
+    if (m->pay_token) {
+        int used = wallet_token_consume(c->db, m->space_id, m->pay_token);
+        if (used < 0) return wallet_db_fail(c, out, "pay token");
+        if (!used) {
+            db_rollback(c->db);
+            return rpc_fail(out, 400, "支付码无效或已过期");
+        }
     }
     sqlite3_stmt *s = db_stmt(c->db,
         "UPDATE wallets SET balance = balance + ?2, updated_at = ?3"

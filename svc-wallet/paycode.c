@@ -39,25 +39,28 @@ int wallet_token_issue(db_conn *db, int64_t space_id, const char *uid, char toke
 int wallet_token_consume(db_conn *db, int64_t space_id, const char *token) {
     sqlite3_stmt *s = db_stmt(db, "UPDATE pay_tokens SET used_at = ?3 WHERE token = ?1 AND space_id = ?2"
                                   " AND used_at IS NULL AND expires_at > ?3");
-    if (!s) return 0;
+    if (!s) return -1;
     db_bind_text(s, 1, token);
     db_bind_int(s, 2, space_id);
     db_bind_int(s, 3, now_ms());
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
-    return rc == SQLITE_DONE && db_changes(db) == 1;
+    if (rc != SQLITE_DONE) return -1;
+    return db_changes(db) == 1;
 }
 
 int wallet_pay_code(svc_call *c, json_t **out) {
     const char *token = NULL;
+    int64_t space_id = 0;
     if (arg_str(c->args, "token", &token) != 1 || strlen(token) != 32 ||
-        strspn(token, "0123456789abcdef") != 32)
+        strspn(token, "0123456789abcdef") != 32 || arg_int(c->args, "space_id", &space_id) != 1)
         return rpc_fail(out, 404, "支付码无效或已过期");
-    sqlite3_stmt *s = db_stmt(c->db, "SELECT 1 FROM pay_tokens WHERE token = ?1 AND used_at IS NULL"
-                                     " AND expires_at > ?2");
+    sqlite3_stmt *s = db_stmt(c->db, "SELECT 1 FROM pay_tokens WHERE token = ?1 AND space_id = ?3"
+                                     " AND used_at IS NULL AND expires_at > ?2");
     if (!s) return wallet_db_fail(c, out, "pay code");
     db_bind_text(s, 1, token);
     db_bind_int(s, 2, now_ms());
+    db_bind_int(s, 3, space_id);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc == SQLITE_DONE) return rpc_fail(out, 404, "支付码无效或已过期");

@@ -32,7 +32,8 @@ int wallet_db_fail(svc_call *c, json_t **out, const char *what);
 
 /* paycode.c */
 int wallet_token_issue(db_conn *db, int64_t space_id, const char *uid, char token[33]);
-/* Consumes a token for space_id inside the caller's transaction: 1 consumed, 0 invalid. */
+/* Consumes a token for space_id inside the caller's transaction: 1 consumed, 0 invalid,
+ * -1 database error. */
 int wallet_token_consume(db_conn *db, int64_t space_id, const char *token);
 
 /* qrpng.c: a PNG of the QR code of text (malloc'd bytes), NULL on failure. */

@@ -108,7 +108,8 @@ def test_pay_code_is_a_real_single_use_png(stack, user):
     img = requests.get(stack.url(url))        # WeChat's <image> sends no auth headers
     assert img.status_code == 200 and img.headers["Content-Type"] == "image/png"
     assert img.content[:8] == b"\x89PNG\r\n\x1a\n" and len(img.content) > 200
-    token = url.rsplit("/", 1)[1]
+    token = url.rsplit("/", 1)[1].split("?")[0]
+    assert requests.get(stack.url("/api/wallet/pay-code/%s?space_id=%d" % (token, sid + 1))).status_code == 404
     other_owner, other_sid = space(user)
     recharge(other_owner, other_sid, 20)
     assert pay(other_owner, other_sid, 1, pay_token=token).status_code == 400   # not that space's
