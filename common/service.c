@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "service.h"
+#include "stopsignals.h"
 #include "config.h"
 #include "ids.h"
 #include "log.h"
@@ -25,13 +26,8 @@ static int shard_db_path(const char *file) {
 
 int service_main(const service_def *def) {
     log_init(def->name);
-    /* Signals are taken synchronously by main (sigwait); every thread inherits the mask. */
     sigset_t sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    stop_signals_block(&sigs);
 
     char listen_url[512];
     if (cfg_list_item(cfg_rpc_urls(def->env_name), shard_index(), listen_url, sizeof listen_url)) {
@@ -74,8 +70,7 @@ int service_main(const service_def *def) {
             return 1;
         }
     }
-    int sig = 0;
-    sigwait(&sigs, &sig);
+    int sig = stop_signals_wait(&sigs);
     LOG_INFO(NULL, "%s: signal %d, stopping", def->name, sig);
     bus_sub_stop(sub);
     rpc_server_stop(srv);

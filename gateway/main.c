@@ -10,6 +10,7 @@
 #include "gw_request.h"
 #include "../common/config.h"
 #include "../common/log.h"
+#include "../common/stopsignals.h"
 
 /* The websocket and upload modules link in when present (weak references). */
 __attribute__((weak)) int ws_module_init(void);
@@ -28,11 +29,7 @@ static void raise_fd_limit(void) {
 int main(void) {
     log_init("gateway");
     sigset_t sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    stop_signals_block(&sigs);
     raise_fd_limit();
     curl_global_init(CURL_GLOBAL_DEFAULT);
     if (gw_auth_init() || gw_backends_open() || gw_members_init()) return 1;
@@ -64,8 +61,7 @@ int main(void) {
     }
     LOG_INFO(NULL, "gateway listening on %s:%ld with %ld threads", host, port, threads);
 
-    int sig = 0;
-    sigwait(&sigs, &sig);
+    int sig = stop_signals_wait(&sigs);
     LOG_INFO(NULL, "signal %d: draining", sig);
     MHD_quiesce_daemon(d);                       /* no new connections */
     for (int i = 0; i < 500 && gw_in_flight() > 0; i++) usleep(10000);

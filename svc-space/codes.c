@@ -78,10 +78,8 @@ int space_is_blocked(db_conn *db, int64_t space_id, const char *uid) {
     return exists(s);
 }
 
-int space_ensure_member(db_conn *db, int64_t space_id, const char *uid) {
-    sqlite3_stmt *s = db_stmt(db,
-        "INSERT INTO space_members(space_id, user_id, joined_at) VALUES (?1, ?2, ?3)"
-        " ON CONFLICT(space_id, user_id) DO NOTHING");
+int space_insert_pair(db_conn *db, const char *sql, int64_t space_id, const char *uid) {
+    sqlite3_stmt *s = db_stmt(db, sql);
     if (!s) return -1;
     db_bind_int(s, 1, space_id);
     db_bind_text(s, 2, uid);
@@ -89,4 +87,10 @@ int space_ensure_member(db_conn *db, int64_t space_id, const char *uid) {
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int space_ensure_member(db_conn *db, int64_t space_id, const char *uid) {
+    return space_insert_pair(db, "INSERT INTO space_members(space_id, user_id, joined_at)"
+                                 " VALUES (?1, ?2, ?3) ON CONFLICT(space_id, user_id) DO NOTHING",
+                             space_id, uid);
 }

@@ -77,16 +77,9 @@ static int owner_on_target(svc_call *c, json_t **out, int64_t *space_id, const c
 }
 
 static int add_block(db_conn *db, int64_t space_id, const char *uid) {
-    sqlite3_stmt *s = db_stmt(db,
-        "INSERT INTO space_blocks(space_id, user_id, created_at) VALUES (?1, ?2, ?3)"
-        " ON CONFLICT(space_id, user_id) DO NOTHING");
-    if (!s) return -1;
-    db_bind_int(s, 1, space_id);
-    db_bind_text(s, 2, uid);
-    db_bind_int(s, 3, now_ms());
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return space_insert_pair(db, "INSERT INTO space_blocks(space_id, user_id, created_at)"
+                                 " VALUES (?1, ?2, ?3) ON CONFLICT(space_id, user_id) DO NOTHING",
+                             space_id, uid);
 }
 
 /* remove (block = 0) or block (block = 1) target, in one transaction with the event */

@@ -42,6 +42,9 @@ int64_t space_lookup_code(db_conn *db, const char *uid, const char *code);
 /* Is uid blocked in space? 1/0, -1 on error. */
 int space_is_blocked(db_conn *db, int64_t space_id, const char *uid);
 /* INSERT OR IGNORE the member row. 0 ok, -1 error. */
+/* Runs an INSERT taking (?1 space_id, ?2 user_id, ?3 now ms); sql must be a literal
+ * (statements are cached by pointer). 0 ok. */
+int space_insert_pair(db_conn *db, const char *sql, int64_t space_id, const char *uid);
 int space_ensure_member(db_conn *db, int64_t space_id, const char *uid);
 
 /* ---- outbox and bus (outbox.c) ---- */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <jansson.h>
 #include "../../common/bus.h"
+#include "../../common/stopsignals.h"
 #include "../../common/config.h"
 #include "../../common/log.h"
 
@@ -29,10 +30,7 @@ int main(int argc, char **argv) {
     }
     log_init("bus-probe");
     sigset_t sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);   /* before any thread starts */
+    stop_signals_block(&sigs);                 /* before any thread starts */
     bus_sub_opts o = {
         .bus_url = cfg_url("SPACE_BUS_URL", "space.bus"),
         .space_rpc_urls = cfg_rpc_urls("SPACE"),
