@@ -16,7 +16,7 @@ from test_ws import connect, is_msg, run
 
 @pytest.fixture(scope="module")
 def stack2():
-    s = Stack(gateways=2, env={"WS_PING_SECONDS": "1", "WS_IDLE_SECONDS": "3",
+    s = Stack(gateways=2, env={"WS_PING_SECONDS": "1", "WS_IDLE_SECONDS": "5",
                                "WS_PRESENCE_ALIVE_MS": "300", "PRESENCE_TTL_MS": "2000",
                                "WS_MAX_QUEUE": "65536", "WS_RESUME_MAX": "3"}).start()
     yield s
@@ -154,7 +154,7 @@ def test_presence_survives_svc_chat_restart(stack2):
     share_into(a, b, sid)
 
     async def go():
-        wa = await connect(a, sid, ping_interval=1)     # this stack kicks idle sockets at 3 s
+        wa = await connect(a, sid, ping_interval=1)     # this stack kicks idle sockets at 5 s
         await wa.next(lambda f: f.get("event") == "presence" and f["online_count"] == 1)
         r = a.post("/api/chat/send", {"space_id": sid, "user_id": a.openid, "content": "before"})
         assert (await wa.next(is_msg))["id"] == r.json()["id"]
