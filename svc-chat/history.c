@@ -32,6 +32,19 @@ static json_t *reversed(json_t *a) {
     return r;
 }
 
+/* A newest-first page (query above), returned oldest-first with aliases filled; NULL on
+ * failure. Both history and since read their pages this way. */
+static json_t *page(svc_call *c, const char *sql, int64_t sid, int64_t bound, int64_t limit, int *more) {
+    json_t *desc = json_array();
+    if (!desc || query(c, sql, sid, bound, limit, desc, more)) {
+        json_decref(desc);
+        return NULL;
+    }
+    json_t *msgs = reversed(desc);
+    if (msgs) chat_msgs_profile(c, sid, msgs);
+    return msgs;
+}
+
 int chat_history(svc_call *c, json_t **out) {
     int64_t sid, limit = 50, before = 0;
     int st = chat_space_arg(c, &sid, out);
@@ -40,17 +53,11 @@ int chat_history(svc_call *c, json_t **out) {
     if (arg_int(c->args, "before_id", &before) < 0) return rpc_fail(out, 400, "before_id参数无效");
     limit = clamp(limit, 1, 100);
     if (before <= 0) before = INT64_MAX;          /* 0 / absent: latest page */
-    json_t *desc = json_array();
     int more = 0;
-    if (!desc || query(c, "SELECT " CHAT_MSG_COLUMNS " FROM messages WHERE space_id = ?1 "
-                          "AND deleted_at IS NULL AND id < ?2 ORDER BY id DESC LIMIT ?3",
-                       sid, before, limit, desc, &more)) {
-        json_decref(desc);
-        return rpc_fail(out, 500, "读取消息失败");
-    }
-    json_t *msgs = reversed(desc);
+    json_t *msgs = page(c, "SELECT " CHAT_MSG_COLUMNS " FROM messages WHERE space_id = ?1 "
+                           "AND deleted_at IS NULL AND id < ?2 ORDER BY id DESC LIMIT ?3",
+                        sid, before, limit, &more);
     if (!msgs) return rpc_fail(out, 500, "读取消息失败");
-    chat_msgs_profile(c, sid, msgs);
     size_t n = json_array_size(msgs);
     json_t *first = n ? json_object_get(json_array_get(msgs, 0), "id") : NULL;
     json_t *last = n ? json_object_get(json_array_get(msgs, n - 1), "id") : NULL;
@@ -70,16 +77,10 @@ int chat_since(svc_call *c, json_t **out) {
     limit = clamp(limit, 1, CHAT_SINCE_MAX);
     /* The newest `limit` after the id (older ones stay reachable through history paging
      * with before_id = the first one returned; has_more says there are such). */
-    json_t *desc = json_array();
     int more = 0;
-    if (!desc || query(c, "SELECT " CHAT_MSG_COLUMNS " FROM messages WHERE space_id = ?1 "
-                          "AND deleted_at IS NULL AND id > ?2 ORDER BY id DESC LIMIT ?3",
-                       sid, after, limit, desc, &more)) {
-        json_decref(desc);
-        return rpc_fail(out, 500, "读取消息失败");
-    }
-    json_t *msgs = reversed(desc);
+    json_t *msgs = page(c, "SELECT " CHAT_MSG_COLUMNS " FROM messages WHERE space_id = ?1 "
+                           "AND deleted_at IS NULL AND id > ?2 ORDER BY id DESC LIMIT ?3",
+                        sid, after, limit, &more);
     if (!msgs) return rpc_fail(out, 500, "读取消息失败");
-    chat_msgs_profile(c, sid, msgs);
     return rpc_ok(out, json_pack("{s:o,s:b}", "messages", msgs, "has_more", more));
 }
