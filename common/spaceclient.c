@@ -41,6 +41,26 @@ json_t *space_profiles(const svc_call *c, int64_t space_id, const json_t *uids) 
     return result;
 }
 
+json_t *space_profiles_of(const svc_call *c, int64_t space_id, const json_t *items,
+                          const char *const *keys, size_t nkeys) {
+    json_t *uids = json_array(), *seen = json_object();
+    size_t i;
+    json_t *it;
+    json_array_foreach((json_t *)items, i, it) {
+        for (size_t k = 0; k < nkeys; k++) {
+            const char *u = json_str_or_null(json_object_get(it, keys[k]));
+            if (u && !json_object_get(seen, u)) {
+                json_object_set_new(seen, u, json_true());
+                json_array_append_new(uids, json_string(u));
+            }
+        }
+    }
+    json_t *profiles = json_array_size(uids) ? space_profiles(c, space_id, uids) : NULL;
+    json_decref(seen);
+    json_decref(uids);
+    return profiles;
+}
+
 void profile_apply(json_t *obj, const json_t *profiles, const char *uid_key, const char *prefix) {
     const char *uid = json_str_or_null(json_object_get(obj, uid_key));
     const json_t *p = uid ? json_object_get(profiles, uid) : NULL;

@@ -14,6 +14,10 @@ int space_role_for(const svc_call *c, int64_t space_id, char role[8]);
 /* Profiles: returns a new object {uid: {"alias": str|null, "avatar_url": str|null}, ...}
  * for every uid in the array `uids` (missing rows -> nulls). NULL on failure. */
 json_t *space_profiles(const svc_call *c, int64_t space_id, const json_t *uids);
+/* Profiles of every distinct user named (as a string) under any of keys in the objects of
+ * the array `items`, in one RPC; NULL when nobody is named or on failure. */
+json_t *space_profiles_of(const svc_call *c, int64_t space_id, const json_t *items,
+                          const char *const *keys, size_t nkeys);
 /* Fill alias/avatar_url on obj from profiles[obj[uid_key]] (nulls when unknown). Prefix lets
  * one call set "reply_to_alias"/"reply_to_avatar_url": prefix "reply_to_". */
 void profile_apply(json_t *obj, const json_t *profiles, const char *uid_key, const char *prefix);

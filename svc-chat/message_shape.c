@@ -54,24 +54,12 @@ void chat_msg_split_live(json_t *msg) {
     json_decref(o);
 }
 
-static void add_uid(json_t *uids, const json_t *v) {
-    if (!json_is_string(v)) return;
-    size_t i;
-    json_t *u;
-    json_array_foreach(uids, i, u) if (json_equal(u, v)) return;
-    json_array_append(uids, (json_t *)v);
-}
-
 void chat_msgs_profile(const svc_call *c, int64_t space_id, json_t *msgs) {
     json_t *list = json_is_array(msgs) ? json_incref(msgs) : json_pack("[O]", msgs);
-    json_t *uids = json_array();
+    static const char *const keys[] = {"user_id", "reply_to_user_id"};
+    json_t *profiles = space_profiles_of(c, space_id, list, keys, 2);
     size_t i;
     json_t *m;
-    json_array_foreach(list, i, m) {
-        add_uid(uids, json_object_get(m, "user_id"));
-        add_uid(uids, json_object_get(m, "reply_to_user_id"));
-    }
-    json_t *profiles = json_array_size(uids) ? space_profiles(c, space_id, uids) : NULL;
     if (profiles) {
         json_array_foreach(list, i, m) {
             profile_apply(m, profiles, "user_id", "");
@@ -80,7 +68,6 @@ void chat_msgs_profile(const svc_call *c, int64_t space_id, json_t *msgs) {
         }
     }
     json_decref(profiles);
-    json_decref(uids);
     json_decref(list);
 }
 

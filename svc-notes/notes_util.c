@@ -29,21 +29,12 @@ void notes_set_time(json_t *obj, const char *key, int64_t ms, int with_ts) {
 }
 
 void notes_apply_profiles(svc_call *c, int64_t space_id, json_t *items) {
-    json_t *uids = json_array(), *seen = json_object();
+    static const char *const keys[] = {"user_id"};
+    json_t *profiles = space_profiles_of(c, space_id, items, keys, 1);
     size_t i;
     json_t *it;
-    json_array_foreach(items, i, it) {
-        const char *u = json_str_or_null(json_object_get(it, "user_id"));
-        if (u && !json_object_get(seen, u)) {
-            json_object_set_new(seen, u, json_true());
-            json_array_append_new(uids, json_string(u));
-        }
-    }
-    json_t *profiles = json_array_size(uids) ? space_profiles(c, space_id, uids) : NULL;
     json_array_foreach(items, i, it) profile_apply(it, profiles, "user_id", "");
     json_decref(profiles);
-    json_decref(uids);
-    json_decref(seen);
 }
 
 int notes_role(svc_call *c, int64_t space_id, char role[8]) {

@@ -36,7 +36,7 @@ int wallet_transactions(svc_call *c, json_t **out) {
     db_bind_int(s, 1, space_id);
     db_bind_int(s, 2, limit + 1);
     db_bind_int(s, 3, (page - 1) * limit);
-    json_t *list = json_array(), *uids = json_array(), *seen = json_object();
+    json_t *list = json_array();
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *uid = db_col_text(s, 3);
@@ -48,17 +48,13 @@ int wallet_transactions(svc_call *c, json_t **out) {
         json_object_set_new(t, "created_at", json_string(iso));
         json_object_set_new(t, "created_at_ts", json_integer(sqlite3_column_int64(s, 5)));
         json_array_append_new(list, t);
-        if (!json_object_get(seen, uid)) {
-            json_object_set_new(seen, uid, json_true());
-            json_array_append_new(uids, json_string(uid));
-        }
     }
     sqlite3_reset(s);
-    json_decref(seen);
-    if (rc != SQLITE_DONE) { json_decref(list); json_decref(uids); return wallet_db_fail(c, out, "transactions step"); }
+    if (rc != SQLITE_DONE) { json_decref(list); return wallet_db_fail(c, out, "transactions step"); }
     int has_more = json_array_size(list) > (size_t)limit;
     if (has_more) json_array_remove(list, json_array_size(list) - 1);
-    json_t *profiles = json_array_size(uids) ? space_profiles(c, space_id, uids) : NULL;
+    static const char *const keys[] = {"user_id"};
+    json_t *profiles = space_profiles_of(c, space_id, list, keys, 1);
     size_t i;
     json_t *t;
     json_array_foreach(list, i, t) {
@@ -67,7 +63,6 @@ int wallet_transactions(svc_call *c, json_t **out) {
         json_object_set(t, "alias", alias ? (json_t *)alias : json_null());
     }
     json_decref(profiles);
-    json_decref(uids);
     return rpc_ok(out, json_pack("{s:o,s:o,s:I,s:I,s:b}", "balance", wallet_money(balance),
                                  "transactions", list, "page", (json_int_t)page,
                                  "limit", (json_int_t)limit, "has_more", has_more));
