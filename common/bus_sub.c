@@ -11,6 +11,9 @@
 #include "log.h"
 
 #define CATCH_UP_BATCH 500
+/* Short on purpose: bus_sub_stop waits for a catch-up in flight, and an unreachable
+ * svc-space must not hold a stopping service for long (the next poll simply retries). */
+#define CATCH_UP_TIMEOUT_MS 1000
 
 int64_t bus_deleted_space(const json_t *event) {
     const json_t *type = json_object_get(event, "type");
@@ -84,7 +87,7 @@ static int catch_up(bus_sub *s) {
                                  "limit", CATCH_UP_BATCH);
         json_t *reply = NULL;
         rpc_meta meta = {.rid = "bus-catch-up"};
-        int st = rpc_call(s->space, 0, "bus.since", &meta, args, 5000, &reply);
+        int st = rpc_call(s->space, 0, "bus.since", &meta, args, CATCH_UP_TIMEOUT_MS, &reply);
         json_decref(args);
         json_t *events = json_object_get(reply, "events");
         if (st != 200 || !json_is_array(events)) { json_decref(reply); return -1; }

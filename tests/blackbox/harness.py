@@ -138,7 +138,7 @@ class Stack:
     def stop(self):
         for name in [k for k in self.procs if k.startswith("gateway")]:
             self.stop_proc(name)
-        for name in list(self.procs):
+        for name in reversed(list(self.procs)):   # svc-space, which others call, goes last
             self.stop_proc(name)
 
     # ---- HTTP ----
