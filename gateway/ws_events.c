@@ -68,7 +68,7 @@ int ws_events_start(void) {
     const char *list = cfg_url("CHAT_EVENTS_URL", "chat.events");
     int rv;
     if ((rv = nng_sub0_open(&sub)) || (rv = nng_socket_set(sub, NNG_OPT_SUB_SUBSCRIBE, "", 0)) ||
-        (rv = nng_socket_set_ms(sub, NNG_OPT_RECVTIMEO, 500)) ||
+        (rv = nng_socket_set_ms(sub, NNG_OPT_RECVTIMEO, 200)) ||   /* stop latency */
         (rv = nng_socket_set_ms(sub, NNG_OPT_RECONNMAXT, 500)) ||
         (rv = nng_socket_set_int(sub, NNG_OPT_RECVBUF, 1024)) ||
         (rv = nng_pipe_notify(sub, NNG_PIPE_EV_ADD_POST, on_pipe_added, NULL))) {
@@ -91,8 +91,11 @@ int ws_events_start(void) {
 
 void ws_events_stop(void) {
     if (!started) return;
+    /* Unhook the pipe callback and let the reader leave on its own (receive timeout)
+     * before closing: closing under them occasionally hung nng_close at shutdown. */
+    nng_pipe_notify(sub, NNG_PIPE_EV_ADD_POST, NULL, NULL);
     atomic_store(&stopping, 1);
-    nng_close(sub);
     pthread_join(thread, NULL);
+    nng_close(sub);
     started = 0;
 }
