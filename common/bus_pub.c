@@ -4,6 +4,7 @@
 #include "bus.h"
 #include "mpjson.h"
 #include "log.h"
+#include "sockclose.h"
 
 struct bus_pub { nng_socket sock; };
 
@@ -32,6 +33,6 @@ int bus_publish(bus_pub *p, const json_t *event) {
 
 void bus_pub_close(bus_pub *p) {
     if (!p) return;
-    nng_close(p->sock);
+    sock_close(p->sock, "bus publisher");
     free(p);
 }

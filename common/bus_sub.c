@@ -1,14 +1,12 @@
 /* Subscriber side of the bus: apply events in seq order, exactly once per database. */
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <nng/nng.h>
-#include <nng/protocol/pubsub0/sub.h>
 #include "bus.h"
 #include "mpjson.h"
 #include "rpc.h"
 #include "log.h"
+#include "subscriber.h"
 
 #define CATCH_UP_BATCH 500
 /* Short on purpose: bus_sub_stop waits for a catch-up in flight, and an unreachable
@@ -36,12 +34,9 @@ int bus_purge_space(db_conn *db, const char *const *statements, size_t n, int64_
 
 struct bus_sub {
     bus_sub_opts o;
-    char *bus_url;
     db_conn *db;
     rpc_client *space;
-    nng_socket sock;
-    pthread_t thread;
-    atomic_int stopping;
+    subscriber *sub;
     atomic_llong last_seq;
 };
 
@@ -101,24 +96,25 @@ static int catch_up(bus_sub *s) {
     }
 }
 
-static void *sub_main(void *arg) {
+/* Reader thread: at start and every poll (a lost last message is found this way). */
+static void on_tick(void *arg) {
     bus_sub *s = arg;
-    int need_catch_up = 1;
-    while (!atomic_load(&s->stopping)) {
-        if (need_catch_up) need_catch_up = catch_up(s) != 0;
-        void *buf = NULL;
-        size_t len = 0;
-        int rv = nng_recv(s->sock, &buf, &len, NNG_FLAG_ALLOC);
-        if (rv == NNG_ECLOSED) break;
-        if (rv) { need_catch_up = 1; continue; }    /* timeout: poll in case one was lost */
-        json_t *ev = mp_decode(buf, len);
-        nng_free(buf, len);
-        json_int_t seq = json_integer_value(json_object_get(ev, "seq"));
-        if (ev && seq == atomic_load(&s->last_seq) + 1) need_catch_up = apply_one(s, ev) != 0;
-        else if (ev && seq > atomic_load(&s->last_seq)) need_catch_up = 1;   /* a gap */
-        json_decref(ev);
+    if (catch_up(s)) LOG_WARN(NULL, "bus catch-up from seq %lld failed; will retry",
+                              (long long)atomic_load(&s->last_seq));
+}
+
+/* Reader thread: the next event in order is applied; a gap or a failure catches up. */
+static void on_event(const void *buf, size_t len, void *arg) {
+    bus_sub *s = arg;
+    json_t *ev = mp_decode(buf, len);
+    json_int_t seq = json_integer_value(json_object_get(ev, "seq"));
+    long long last = atomic_load(&s->last_seq);
+    if (ev && seq == last + 1) {
+        if (apply_one(s, ev)) catch_up(s);
+    } else if (ev && seq > last) {
+        catch_up(s);
     }
-    return NULL;
+    json_decref(ev);
 }
 
 bus_sub *bus_sub_start(const bus_sub_opts *o) {
@@ -126,20 +122,12 @@ bus_sub *bus_sub_start(const bus_sub_opts *o) {
     if (!s) return NULL;
     s->o = *o;
     if (s->o.poll_ms <= 0) s->o.poll_ms = 2000;
-    int rv;
     if (!(s->db = db_open(o->db_path, NULL)) || load_state(s) ||
         !(s->space = rpc_client_open(o->space_rpc_urls)))
         goto fail;
-    if ((rv = nng_sub0_open(&s->sock)) ||
-        (rv = nng_socket_set(s->sock, NNG_OPT_SUB_SUBSCRIBE, "", 0)) ||
-        (rv = nng_socket_set_ms(s->sock, NNG_OPT_RECVTIMEO, s->o.poll_ms)) ||
-        (rv = nng_socket_set_ms(s->sock, NNG_OPT_RECONNMAXT, 500)) ||
-        (rv = nng_dial(s->sock, o->bus_url, NULL, NNG_FLAG_NONBLOCK))) {
-        LOG_ERROR(NULL, "bus subscriber %s: %s", o->bus_url, nng_strerror(rv));
-        nng_close(s->sock);
-        goto fail;
-    }
-    if (pthread_create(&s->thread, NULL, sub_main, s)) { nng_close(s->sock); goto fail; }
+    subscriber_opts so = {.what = "space bus", .urls = o->bus_url, .on_message = on_event,
+                          .on_tick = on_tick, .tick_ms = s->o.poll_ms, .arg = s};
+    if (!(s->sub = subscriber_start(&so))) goto fail;
     LOG_INFO(NULL, "bus subscriber on %s from seq %lld", o->bus_url, (long long)atomic_load(&s->last_seq));
     return s;
 fail:
@@ -151,9 +139,7 @@ fail:
 
 void bus_sub_stop(bus_sub *s) {
     if (!s) return;
-    atomic_store(&s->stopping, 1);
-    nng_close(s->sock);
-    pthread_join(s->thread, NULL);
+    subscriber_stop(s->sub);
     rpc_client_close(s->space);
     db_close(s->db);
     free(s);

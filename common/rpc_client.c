@@ -10,6 +10,7 @@
 #include "config.h"
 #include "ids.h"
 #include "log.h"
+#include "sockclose.h"
 
 #define MAX_SHARDS ID_MAX_SHARDS
 
@@ -48,7 +49,7 @@ rpc_client *rpc_client_open(const char *urls) {
 
 void rpc_client_close(rpc_client *c) {
     if (!c) return;
-    for (int i = 0; i < c->nshards; i++) nng_close(c->socks[i]);
+    sock_close_all(c->socks, c->nshards, SOCK_CLOSE_MS, "rpc client");
     free(c);
 }
 

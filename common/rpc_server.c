@@ -11,6 +11,7 @@
 #include "rpc_envelope.h"
 #include "rpc_reply_cache.h"
 #include "log.h"
+#include "sockclose.h"
 
 typedef struct worker {
     struct rpc_server *srv;
@@ -198,7 +199,7 @@ void rpc_server_stop(rpc_server *s) {
         if (!alive) break;
         usleep(10000);
     }
-    nng_close(s->sock);   /* wakes anything still blocked after the 10 s grace */
+    sock_close(s->sock, "rpc server");   /* wakes anything still blocked after the 10 s grace */
     for (int i = 0; i < s->nworkers; i++) {
         pthread_join(s->workers[i].thread, NULL);
         nng_aio_free(s->workers[i].aio);

@@ -5,12 +5,10 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <nng/nng.h>
-#include <nng/protocol/pubsub0/sub.h>
 #include "gw_internal.h"
 #include "../common/config.h"
 #include "../common/log.h"
-#include "../common/mpjson.h"
+#include "../common/subscriber.h"
 #include "../common/timeutil.h"
 
 #define SLOTS 8192
@@ -27,9 +25,7 @@ static entry table[SLOTS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_uint generation = 1;
 static long ttl_ms;
-static nng_socket bus;
-static pthread_t bus_thread;
-static atomic_int stopping;
+static subscriber *bus;
 
 static size_t slot_of(int64_t space_id, const char *uid) {
     uint64_t h = (uint64_t)space_id * 0x9E3779B97F4A7C15ULL;
@@ -88,36 +84,18 @@ int gw_member_role(int64_t space_id, const char *uid, const char *rid, char role
     return st;
 }
 
-static void *bus_main(void *arg) {
-    (void)arg;
-    while (!atomic_load(&stopping)) {
-        void *buf = NULL;
-        size_t len = 0;
-        int rv = nng_recv(bus, &buf, &len, NNG_FLAG_ALLOC);
-        if (rv == NNG_ECLOSED) break;
-        if (rv) continue;
-        nng_free(buf, len);
-        gw_member_cache_invalidate(0, NULL);
-    }
-    return NULL;
+static void on_bus_event(const void *buf, size_t len, void *arg) {
+    gw_member_cache_invalidate(0, NULL);
 }
 
 int gw_members_init(void) {
     ttl_ms = cfg_int("GATEWAY_MEMBER_CACHE_MS", 2000);
-    const char *url = cfg_url("SPACE_BUS_URL", "space.bus");
-    int rv;
-    if ((rv = nng_sub0_open(&bus)) || (rv = nng_socket_set(bus, NNG_OPT_SUB_SUBSCRIBE, "", 0)) ||
-        (rv = nng_socket_set_ms(bus, NNG_OPT_RECVTIMEO, 1000)) ||
-        (rv = nng_socket_set_ms(bus, NNG_OPT_RECONNMAXT, 500)) ||
-        (rv = nng_dial(bus, url, NULL, NNG_FLAG_NONBLOCK))) {
-        LOG_ERROR(NULL, "bus subscription %s: %s", url, nng_strerror(rv));
-        return -1;
-    }
-    return pthread_create(&bus_thread, NULL, bus_main, NULL) ? -1 : 0;
+    subscriber_opts o = {.what = "space bus", .urls = cfg_url("SPACE_BUS_URL", "space.bus"),
+                         .on_message = on_bus_event};
+    return (bus = subscriber_start(&o)) ? 0 : -1;
 }
 
 void gw_members_shutdown(void) {
-    atomic_store(&stopping, 1);
-    nng_close(bus);
-    pthread_join(bus_thread, NULL);
+    subscriber_stop(bus);
+    bus = NULL;
 }

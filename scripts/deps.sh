@@ -3,7 +3,7 @@
 set -euo pipefail
 declare -A sets=(
   [build]="build-essential pkg-config libnng-dev libmicrohttpd-dev libmsgpack-dev libwslay-dev libjansson-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev libqrencode-dev libmagic-dev zlib1g-dev"
-  [test]="python3 python3-pytest python3-websockets python3-requests curl procps"
+  [test]="python3 python3-pytest python3-websockets python3-requests curl procps gdb"
   [bench]="wrk"
 )
 want=()

@@ -10,6 +10,7 @@
 #include "../common/ids.h"
 #include "../common/log.h"
 #include "../common/mpjson.h"
+#include "../common/sockclose.h"
 
 static nng_socket pub;
 static int pub_ready;
@@ -33,7 +34,7 @@ int chat_events_open(void) {
 }
 
 void chat_events_close_socket(void) {
-    if (pub_ready) nng_close(pub);
+    if (pub_ready) sock_close(pub, "chat events");
     pub_ready = 0;
 }
 

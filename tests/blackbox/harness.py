@@ -26,6 +26,16 @@ def built(name):
     return os.access(os.path.join(BIN, name), os.X_OK)
 
 
+def thread_stacks(pid):
+    """Every thread's backtrace of a stuck process (gdb), so a hang reported by CI says where."""
+    try:
+        out = subprocess.run(["gdb", "-p", str(pid), "-batch", "-nx", "-ex", "thread apply all bt"],
+                             capture_output=True, text=True, timeout=60)
+        return out.stdout[-20000:]
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return "(no backtrace: %s)" % e
+
+
 class Stack:
     """The whole system on one temporary directory. shards={'chat': 2} runs replicas."""
 
@@ -95,9 +105,11 @@ class Stack:
             try:
                 p.wait(timeout)
             except subprocess.TimeoutExpired:
+                stacks = thread_stacks(p.pid)
                 p.kill()
                 p.wait()
-                raise AssertionError("%s did not stop within %ss of signal %s" % (name, timeout, sig))
+                raise AssertionError("%s did not stop within %ss of signal %s\n%s\n%s" % (
+                    name, timeout, sig, stacks, self.tail_logs(40)))
         return p.returncode
 
     def start(self):

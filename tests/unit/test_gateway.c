@@ -1,6 +1,8 @@
 /* Gateway codecs and rules: tokens, route matching, argument normalisation. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include "../../common/timeutil.h"
 #include "ut.h"
 #include "../../gateway/gw_internal.h"
 
@@ -74,4 +76,31 @@ TEST(snake_case_normalisation_and_identity_fields) {
     json_object_set_new(o, "user_id", json_integer(5));
     CHECK(gw_identity_fields_match(o, "a") == -1);
     json_decref(o);
+}
+
+static int allowed_in_a_row(const char *key, long per_minute, int tries) {
+    int n = 0;
+    while (n < tries && gw_rate_allow("unit", key, per_minute)) n++;
+    return n;
+}
+
+TEST(rate_limit_is_a_refilling_bucket_per_key) {
+    /* a full bucket: exactly the limit passes, the next is refused */
+    CHECK_EQ_INT(allowed_in_a_row("ip-a", 10, 50), 10);
+    CHECK(!gw_rate_allow("unit", "ip-a", 10));
+    /* other keys and other buckets keep their own budget */
+    CHECK_EQ_INT(allowed_in_a_row("ip-b", 10, 50), 10);
+    CHECK(gw_rate_allow("other", "ip-a", 10));
+    /* 6000/min refills one token every 10 ms: after an empty bucket and a pause, what
+     * passes matches the time that passed (never the whole bucket again) */
+    CHECK_EQ_INT(allowed_in_a_row("ip-c", 6000, 10000), 6000);
+    int64_t t0 = mono_ms();
+    struct timespec pause = {0, 60 * 1000000L};
+    nanosleep(&pause, NULL);
+    int refilled = allowed_in_a_row("ip-c", 6000, 10000);
+    int64_t waited = mono_ms() - t0;
+    CHECK(refilled >= 5);
+    CHECK(refilled <= waited / 10 + 1);
+    /* no limit configured: everything passes */
+    CHECK_EQ_INT(allowed_in_a_row("ip-d", 0, 100), 100);
 }
