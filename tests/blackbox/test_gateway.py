@@ -136,6 +136,30 @@ def test_login_rate_limit():
         s.stop()
 
 
+
+def test_join_by_share_rate_limit_stops_guessing():
+    """Pass phrases cannot be guessed at speed: past the limit every attempt gets 429,
+    even one with a valid phrase, per user and per client address."""
+    s = Stack(services=["space"], env={"RATE_JOIN_PER_MIN": "5"}).start()
+    try:
+        owner, guesser, other = s.login("rl-owner"), s.login("rl-guess"), s.login("rl-other")
+        sid = owner.enter(fresh_code())
+        r = owner.post("/api/space/share", {"space_id": sid, "operator_user_id": owner.openid})
+        phrase = r.json()["share_code"]
+
+        def join(c, code):
+            return c.post("/api/space/join-by-share",
+                          {"share_code": code, "new_code": fresh_code(), "user_id": c.openid})
+        codes = [join(guesser, "WRONG%03d" % i).status_code for i in range(5)]
+        assert 429 not in codes and all(c >= 400 for c in codes), codes
+        r = join(guesser, phrase)
+        assert r.status_code == 429 and r.json()["detail"] == "请求过于频繁，请稍后再试"
+        assert join(other, phrase).status_code == 429       # same address, same budget
+        r = owner.get("/api/space/members", space_id=sid)
+        assert [m["user_id"] for m in r.json()["members"]] == [owner.openid]
+    finally:
+        s.stop()
+
 def test_wechat_login_through_a_local_stand_in():
     with WeChatStub() as wx:
         wx.codes["good-code"] = "oWx_real_openid"
