@@ -2,6 +2,7 @@
 mini-program does (Bearer token + X-Auth-Token + X-User-Id + X-Openid + ?user_id= on every
 URL, POST included). Used by every black-box test through the fixtures in conftest.py."""
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -152,6 +153,10 @@ class Stack:
             self.stop_proc(name)
         for name in reversed(list(self.procs)):   # svc-space, which others call, goes last
             self.stop_proc(name)
+        # Reached only when every process stopped cleanly; a failing stop keeps the
+        # directory (data and logs) for a look. WH_KEEP_TEST_DIRS=1 keeps them all.
+        if not os.environ.get("WH_KEEP_TEST_DIRS"):
+            shutil.rmtree(self.dir, ignore_errors=True)
 
     # ---- HTTP ----
     @property

@@ -192,3 +192,4 @@ def test_sigterm_is_clean():
     finally:
         codes = {name: s.stop_proc(name) for name in list(s.procs)}
     assert set(codes.values()) == {0}, codes
+    s.stop()   # nothing left running: removes the stack's directory

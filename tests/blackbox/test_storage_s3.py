@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(not s3rver_available(),
 def s3():
     srv = S3rver().start()
     yield srv
-    srv.stop()
+    srv.close()
 
 
 @pytest.fixture(scope="module")

@@ -148,6 +148,11 @@ class S3rver:
             self.proc.wait(10)
         self.proc = None
 
+    def close(self):
+        """Stops the server for good and removes its files."""
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
     def object_exists(self, key):
         """Whether s3rver holds the object (its own files on disk, independent of our code)."""
         base = os.path.join(self.dir, "data", self.bucket, key)
