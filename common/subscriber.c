@@ -11,11 +11,11 @@
 #include "timeutil.h"
 
 #define MAX_PUBLISHERS 64
-#define POLL_MS 200           /* bounds stop latency */
 
 struct subscriber {
     subscriber_opts o;
     nng_socket sock;
+    nng_aio *aio;                 /* the reader's receive */
     nng_dialer dialers[MAX_PUBLISHERS];
     int ndialers;
     pthread_t thread;
@@ -33,17 +33,23 @@ static void *reader_main(void *arg) {
     subscriber *s = arg;
     int64_t next_tick = 0;
     while (!atomic_load(&s->stopping)) {
-        if (s->o.on_tick && s->o.tick_ms > 0 && mono_ms() >= next_tick) {
+        int64_t now = mono_ms();
+        if (s->o.on_tick && s->o.tick_ms > 0 && now >= next_tick) {
             s->o.on_tick(s->o.arg);
-            next_tick = mono_ms() + s->o.tick_ms;
+            next_tick = now + s->o.tick_ms;
         }
-        void *buf = NULL;
-        size_t len = 0;
-        int rv = nng_recv(s->sock, &buf, &len, NNG_FLAG_ALLOC);
-        if (rv == NNG_ECLOSED) break;
-        if (rv) continue;                           /* timeout: check stopping and the tick */
-        s->o.on_message(buf, len, s->o.arg);
-        nng_free(buf, len);
+        /* Wait for a message until the next tick; subscriber_stop cancels the wait. */
+        nng_aio_set_timeout(s->aio, s->o.on_tick && s->o.tick_ms > 0
+                                        ? (nng_duration)(next_tick - mono_ms() > 0 ? next_tick - mono_ms() : 0)
+                                        : NNG_DURATION_INFINITE);
+        nng_recv_aio(s->sock, s->aio);
+        nng_aio_wait(s->aio);
+        int rv = nng_aio_result(s->aio);
+        if (rv == NNG_ETIMEDOUT) continue;
+        if (rv) break;                              /* stopped (or the socket closed) */
+        nng_msg *m = nng_aio_get_msg(s->aio);
+        s->o.on_message(nng_msg_body(m), nng_msg_len(m), s->o.arg);
+        nng_msg_free(m);
     }
     return NULL;
 }
@@ -58,8 +64,8 @@ subscriber *subscriber_start(const subscriber_opts *o) {
         free(s);
         return NULL;
     }
-    if ((rv = nng_socket_set(s->sock, NNG_OPT_SUB_SUBSCRIBE, "", 0)) ||
-        (rv = nng_socket_set_ms(s->sock, NNG_OPT_RECVTIMEO, POLL_MS)) ||
+    if ((rv = nng_aio_alloc(&s->aio, NULL, NULL)) ||
+        (rv = nng_socket_set(s->sock, NNG_OPT_SUB_SUBSCRIBE, "", 0)) ||
         (rv = nng_socket_set_ms(s->sock, NNG_OPT_RECONNMAXT, 500)) ||
         (o->recv_buffer > 0 && (rv = nng_socket_set_int(s->sock, NNG_OPT_RECVBUF, o->recv_buffer))) ||
         (o->on_connect && (rv = nng_pipe_notify(s->sock, NNG_PIPE_EV_ADD_POST, on_pipe_added, s))))
@@ -89,6 +95,7 @@ fail:
     LOG_ERROR(NULL, "%s subscriber: %s", o->what, nng_strerror(rv));
 fail_quiet:
     nng_close(s->sock);                            /* no reader thread yet: safe */
+    if (s->aio) nng_aio_free(s->aio);
     free(s);
     return NULL;
 }
@@ -97,7 +104,9 @@ void subscriber_stop(subscriber *s) {
     if (!s) return;
     if (s->o.on_connect) nng_pipe_notify(s->sock, NNG_PIPE_EV_ADD_POST, NULL, NULL);
     atomic_store(&s->stopping, 1);
-    pthread_join(s->thread, NULL);                 /* leaves within POLL_MS */
+    nng_aio_stop(s->aio);          /* cancels the wait; later receives on it fail at once */
+    pthread_join(s->thread, NULL);
     sock_close(s->sock, s->o.what);
+    nng_aio_free(s->aio);
     free(s);
 }

@@ -1,10 +1,9 @@
 /* A thread reading an nng SUB socket dialed to one or more publishers, with a periodic
  * tick. Used by the bus subscriber and by the gateway's event readers.
  *
- * Why it exists: with nng 1.5 (Debian 12), closing a SUB socket while another thread is
- * inside nng_recv on it can deadlock both threads (a 3000-round reproduction hung on the
- * first round; joining the reader first never hung). So the reader polls with a short
- * receive timeout, and subscriber_stop joins it before closing the socket. */
+ * The reader waits on an aio, so stopping is prompt and orderly: subscriber_stop stops
+ * the aio (the wait ends at once), joins the reader, and only then closes the socket,
+ * through sockclose (nng_close can hang when a message arrives at that moment). */
 #ifndef WH_SUBSCRIBER_H
 #define WH_SUBSCRIBER_H
 #include <stddef.h>

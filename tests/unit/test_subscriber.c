@@ -58,7 +58,8 @@ TEST(subscriber_reads_two_publishers_and_stops_promptly) {
         int64_t took = mono_ms() - t0;
         if (took > worst_stop) worst_stop = took;
     }
-    CHECK(worst_stop < 1000);                  /* the reader polls every 200 ms */
+    fprintf(stderr, "  worst subscriber stop: %lld ms\n", (long long)worst_stop);
+    CHECK(worst_stop < 300);                   /* the reader's wait is cancelled, not polled */
     nng_close(p1);
     nng_close(p2);
 }
