@@ -95,9 +95,10 @@ int sock_close_all(const nng_socket *socks, int n, int bound_ms, const char *wha
     int stuck = b->pending;
     pthread_mutex_unlock(&b->lock);
     batch_release(b);
-    if (stuck) atomic_store(&reaper_blocked, 1);
-    if (stuck)
+    if (stuck) {
+        atomic_store(&reaper_blocked, 1);
         LOG_WARN(NULL, "%s: %d socket close(s) still stuck after %d ms (nng close race); "
                        "left to finish on their own", what, stuck, bound_ms);
+    }
     return stuck;
 }

@@ -4,7 +4,7 @@
  * pipe's receive restarts after the close, and nng's single reaper thread waits for it.
  * Reproduced with a SUB closed while a PUB (same or other process) keeps sending: nng
  * 1.5.2 (Debian 12) hangs over ipc:// and tcp:// within a few rounds; 1.12 still hangs
- * over ipc://. tests/unit/test_sockclose.c keeps the reproduction. Nothing in a socket is
+ * over ipc://. tests/tools/close_race.c keeps the reproduction. Nothing in a socket is
  * durable, so a close that has not finished within the bound is logged and left to its
  * helper thread; the process goes on (and exits normally when it is stopping). After one
  * stuck close the reaper is blocked, so later closes are handed off without waiting. */

@@ -31,17 +31,20 @@ static void on_pipe_added(nng_pipe p, nng_pipe_ev ev, void *arg) {
 
 static void *reader_main(void *arg) {
     subscriber *s = arg;
+    int ticking = s->o.on_tick && s->o.tick_ms > 0;
     int64_t next_tick = 0;
     while (!atomic_load(&s->stopping)) {
-        int64_t now = mono_ms();
-        if (s->o.on_tick && s->o.tick_ms > 0 && now >= next_tick) {
+        if (ticking && mono_ms() >= next_tick) {
             s->o.on_tick(s->o.arg);
-            next_tick = now + s->o.tick_ms;
+            next_tick = mono_ms() + s->o.tick_ms;
         }
         /* Wait for a message until the next tick; subscriber_stop cancels the wait. */
-        nng_aio_set_timeout(s->aio, s->o.on_tick && s->o.tick_ms > 0
-                                        ? (nng_duration)(next_tick - mono_ms() > 0 ? next_tick - mono_ms() : 0)
-                                        : NNG_DURATION_INFINITE);
+        nng_duration wait = NNG_DURATION_INFINITE;
+        if (ticking) {
+            int64_t left = next_tick - mono_ms();
+            wait = left > 0 ? (nng_duration)left : NNG_DURATION_ZERO;
+        }
+        nng_aio_set_timeout(s->aio, wait);
         nng_recv_aio(s->sock, s->aio);
         nng_aio_wait(s->aio);
         int rv = nng_aio_result(s->aio);
