@@ -12,10 +12,10 @@
 #include <jansson.h>
 #include "db.h"
 
-/* ---- publisher (svc-space) ---- */
+/* ---- publisher (svc-space; svc-chat uses the same one for its chat events) ---- */
 typedef struct bus_pub bus_pub;
 bus_pub *bus_pub_open(const char *url);
-int bus_publish(bus_pub *p, const json_t *event);   /* best effort; subscribers catch up */
+int bus_publish(bus_pub *p, const json_t *event);   /* msgpack; best effort */
 void bus_pub_close(bus_pub *p);
 
 /* ---- subscriber (every other service, and tests) ---- */

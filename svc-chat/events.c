@@ -3,17 +3,13 @@
  * Messages (msgpack maps):
  *   {space_id, frame: {...}, id?: message id}   push frame to the space's sockets
  *   {space_id, close: code, user_id?: uid}      close the space's (or the user's) sockets */
-#include <nng/nng.h>
-#include <nng/protocol/pubsub0/pub.h>
 #include "chat.h"
+#include "../common/bus.h"
 #include "../common/config.h"
 #include "../common/ids.h"
 #include "../common/log.h"
-#include "../common/mpjson.h"
-#include "../common/sockclose.h"
 
-static nng_socket pub;
-static int pub_ready;
+static bus_pub *pub;
 
 int chat_events_open(void) {
     char url[512];
@@ -22,30 +18,18 @@ int chat_events_open(void) {
         LOG_ERROR(NULL, "no CHAT_EVENTS_URL entry for shard %d", shard_index());
         return -1;
     }
-    int rv;
-    if ((rv = nng_pub0_open(&pub)) || (rv = nng_listen(pub, url, NULL, 0))) {
-        LOG_ERROR(NULL, "chat events %s: %s", url, nng_strerror(rv));
-        if (rv) nng_close(pub);
-        return -1;
-    }
-    pub_ready = 1;
+    if (!(pub = bus_pub_open(url))) return -1;
     LOG_INFO(NULL, "chat events on %s", url);
     return 0;
 }
 
 void chat_events_close_socket(void) {
-    if (pub_ready) sock_close(pub, "chat events");
-    pub_ready = 0;
+    bus_pub_close(pub);
+    pub = NULL;
 }
 
 static void publish(json_t *ev) {
-    msgpack_sbuffer sb;
-    if (!ev || !pub_ready) { json_decref(ev); return; }
-    if (mp_encode(ev, &sb) == 0) {
-        int rv = nng_send(pub, sb.data, sb.size, 0);
-        if (rv) LOG_WARN(NULL, "chat event not published: %s", nng_strerror(rv));
-        msgpack_sbuffer_destroy(&sb);
-    }
+    if (ev && pub) bus_publish(pub, ev);
     json_decref(ev);
 }
 

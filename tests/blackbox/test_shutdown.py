@@ -70,4 +70,3 @@ def test_gateway_and_service_stop_under_flowing_events():
         assert flood.sent >= ROUNDS * 40
     finally:
         s.stop()
-

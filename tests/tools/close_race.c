@@ -1,7 +1,7 @@
 /* Reproduces nng's close race for tests/unit/test_sockclose.c: a SUB is closed, round
  * after round, while a PUB keeps sending to it. With sock_close_all every close returns
  * within the bound; with a plain nng_close this program hangs (nng 1.5.2).
- * Usage: close_race <ipc-or-tcp-url> [rounds] [bound_ms]
+ * Usage: close_race <ipc-or-tcp-url> [rounds] [bound_ms]   (tcp port 0: any free port)
  * Exit: 0 every close returned in time, 1 one did not, 2 setup failed. */
 #include <nng/nng.h>
 #include <nng/protocol/pubsub0/pub.h>
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include "../../common/sockclose.h"
 #include "../../common/timeutil.h"
 
@@ -27,10 +28,18 @@ int main(int argc, char **argv) {
     const char *url = argv[1];
     int rounds = argc > 2 ? atoi(argv[2]) : 30, bound_ms = argc > 3 ? atoi(argv[3]) : 300;
     static nng_socket pub;
+    nng_listener listener;
+    nng_sockaddr at;
     pthread_t t;
-    if (nng_pub0_open(&pub) || nng_listen(pub, url, NULL, 0) ||
+    if (nng_pub0_open(&pub) || nng_listen(pub, url, &listener, 0) ||
+        nng_listener_get_addr(listener, NNG_OPT_LOCADDR, &at) ||
         pthread_create(&t, NULL, publisher, &pub))
         return 2;
+    char bound_url[256];
+    if (at.s_family == NNG_AF_INET) {          /* the port the kernel chose */
+        snprintf(bound_url, sizeof bound_url, "tcp://127.0.0.1:%u", ntohs(at.s_in.sa_port));
+        url = bound_url;
+    }
     int unfinished = 0, degraded = 0;
     for (int round = 0; round < rounds; round++) {
         nng_socket sub;

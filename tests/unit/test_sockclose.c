@@ -40,6 +40,5 @@ TEST(socket_close_is_bounded_while_messages_arrive) {
     char url[128];
     snprintf(url, sizeof url, "ipc:///tmp/wh-unit-close-%d", (int)getpid());
     CHECK_EQ_INT(run_close_race(url), 0);
-    snprintf(url, sizeof url, "tcp://127.0.0.1:%d", 20000 + (int)getpid() % 20000);
-    CHECK_EQ_INT(run_close_race(url), 0);
+    CHECK_EQ_INT(run_close_race("tcp://127.0.0.1:0"), 0);
 }
